@@ -1,0 +1,1 @@
+"""Building the graph: assembling triples, checking them, loading the store."""

@@ -1,0 +1,84 @@
+"""Stage 3: checks the assembled graph must pass before it is loaded.
+
+* SHACL shapes (``ontology/shapes.ttl``) with pyshacl, on the rdflib dataset.
+* ``queries/checks/*-violation.rq``: SPARQL queries that must return no rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from mrkg.ontology import SHAPES_FILE
+from mrkg.queries.library import CHECKS_DIR
+
+
+@dataclass
+class CheckReport:
+    shape_violations: list[str] = field(default_factory=list)
+    violation_rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.shape_violations and not any(self.violation_rows.values())
+
+    def lines(self) -> list[str]:
+        out = [f"SHACL: {v}" for v in self.shape_violations]
+        for name, rows in sorted(self.violation_rows.items()):
+            for row in rows:
+                out.append(f"{name}: " + ", ".join(f"{k}={v}" for k, v in row.items()))
+        return out
+
+
+class CheckFailed(Exception):
+    def __init__(self, report: CheckReport):
+        self.report = report
+        super().__init__("the graph fails its checks:\n" + "\n".join(report.lines()))
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    union = Graph()
+    for quad in dataset.quads((None, None, None, None)):
+        union.add(quad[:3])
+    return union
+
+
+def check_shapes(data: Graph) -> list[str]:
+    from pyshacl import validate
+
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                    allow_warnings=False)
+    if conforms:
+        return []
+    from rdflib.namespace import SH
+
+    messages = []
+    for result in results.subjects(predicate=None, object=SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        messages.append(f"{focus} {path}: {message}")
+    return sorted(messages)
+
+
+def violation_queries() -> dict[str, str]:
+    return {path.name[: -len(".rq")]: path.read_text(encoding="utf-8")
+            for path in sorted(Path(CHECKS_DIR).glob("*-violation.rq"))}
+
+
+def run_violation_queries(data: Graph) -> dict[str, list[dict]]:
+    results = {}
+    for name, text in violation_queries().items():
+        rows = []
+        for row in data.query(text):
+            rows.append({str(k): str(v) for k, v in row.asdict().items()})
+        results[name] = rows
+    return results
+
+
+def check(dataset: Dataset) -> CheckReport:
+    data = union_graph(dataset)
+    return CheckReport(check_shapes(data), run_violation_queries(data))

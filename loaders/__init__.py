@@ -1,0 +1,66 @@
+"""Loaders: curated and reference source files -> validated records -> RDF triples.
+
+``LOADERS`` lists one module per kind of source, in dependency order (a record
+may refer only to kinds read before it). To add a kind of source, write a
+module with ``KIND``, ``read(root, registry, problems)`` and
+``triples(located)``, and append it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mrkg.loaders import countries, documents, instruments, memberships, observations, organisations, vocabularies
+from mrkg.loaders.base import Located
+from mrkg.loaders.registry import Registry
+from mrkg.loaders.strict import InputError, InputProblem, Problems
+
+LOADERS = (documents, countries, vocabularies, organisations, instruments, memberships, observations)
+
+DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
+
+
+def default_sources() -> Path:
+    """The curated sources shipped with mrkg (the repository's ``sources/``)."""
+    from importlib import resources
+
+    try:
+        packaged = Path(str(resources.files("mrkg.sources")))
+        if (packaged / "documents.yaml").exists():
+            return packaged
+    except ModuleNotFoundError:
+        pass
+    return DEFAULT_SOURCES
+
+
+@dataclass
+class Sources:
+    """Every validated record, by loader module, plus the registry of identifiers."""
+
+    root: Path
+    records: dict[str, list[Located]] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)
+
+    def of(self, module) -> list[Located]:
+        return self.records.get(module.__name__, [])
+
+    def count(self) -> int:
+        return sum(len(items) for items in self.records.values())
+
+
+def read_sources(root: Path | str | None = None) -> Sources:
+    """Read and validate every source file; raise InputError listing all problems."""
+    root = Path(root) if root is not None else default_sources()
+    if not (root / "documents.yaml").is_file():
+        raise InputError([InputProblem(str(root), None, None, None,
+                                       "is not a sources folder", "a folder with documents.yaml")])
+    sources = Sources(root)
+    problems = Problems()
+    for module in LOADERS:
+        sources.records[module.__name__] = list(module.read(root, sources.registry, problems))
+    problems.raise_if_any()
+    return sources
+
+
+__all__ = ["InputError", "InputProblem", "LOADERS", "Sources", "read_sources", "default_sources"]

@@ -1,0 +1,225 @@
+"""Instruments and their per-party participation: ``sources/curated/<document>/instruments.yaml``.
+
+One file per source document; every record cites a locator in that document.
+Each party of an instrument becomes a participation record (signature,
+consent, entry into force, withdrawal, suspension), kept per source so that
+two sources with different dates stand side by side.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator, Literal as TypingLiteral
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from rdflib import Literal
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from mrkg.loaders.base import Located, cite, curated_files, document_graph, period_triples, read_yaml_list
+from mrkg.loaders.registry import Registry
+from mrkg.loaders.strict import Problems
+from mrkg.loaders.types import Date, Identifier, PartialDate, PeriodField, Record, known
+from mrkg.ontology import iris
+from mrkg.ontology.namespace import MRKG, SCHEMA
+
+KIND = "instrument"
+FILE = "instruments.yaml"
+
+CLASSES = {
+    "international-agreement": MRKG.InternationalAgreement,
+    "organisation-decision": MRKG.OrganisationDecision,
+    "non-binding": MRKG.NonBindingInstrument,
+    "national-law": MRKG.NationalLaw,
+    "decree": MRKG.Decree,
+    "policy-concept": MRKG.PolicyConcept,
+    "programme": MRKG.Programme,
+    "draft": MRKG.DraftInstrument,
+}
+TYPES = {
+    "treaty": MRKG.Treaty, "agreement": MRKG.Agreement, "convention": MRKG.Convention,
+    "protocol": MRKG.Protocol, "decision": MRKG.Decision, "declaration": MRKG.Declaration,
+    "memorandum": MRKG.Memorandum, "law": MRKG.Law, "decree": MRKG.DecreeType,
+    "resolution": MRKG.Resolution, "concept": MRKG.Concept, "programme": MRKG.ProgrammeType,
+}
+CONSENT_TYPES = {
+    "ratification": MRKG.Ratification, "accession": MRKG.Accession, "acceptance": MRKG.Acceptance,
+    "definitive-signature": MRKG.DefinitiveSignature, "succession": MRKG.Succession,
+}
+POLICY_AREAS = {
+    "labour-migration": MRKG.LabourMigration, "freedom-of-movement": MRKG.FreedomOfMovement,
+    "equal-treatment": MRKG.EqualTreatment, "migration-policy-coordination": MRKG.MigrationPolicyCoordination,
+    "irregular-migration": MRKG.IrregularMigration, "ethnic-return": MRKG.EthnicReturn, "asylum": MRKG.Asylum,
+}
+NATIONAL = {"national-law", "decree"}
+
+
+def _before(later: PartialDate | None, earlier: PartialDate | None) -> bool:
+    """True when ``later`` is certainly before ``earlier`` (whatever their precision)."""
+    return later is not None and earlier is not None and later.latest < earlier.earliest
+
+
+class PartyRecord(Record):
+    party: str
+    signed: Date | None = None
+    consent: TypingLiteral[tuple(CONSENT_TYPES)] | None = None  # type: ignore[valid-type]
+    consent_date: Date | None = None
+    in_force: Date | None = None
+    withdrawn: Date | None = None
+    suspended: Date | None = None
+    suspension_ended: Date | None = None
+    locator: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+    @field_validator("party")
+    @classmethod
+    def _known_party(cls, value: str, info: ValidationInfo) -> str:
+        registry = (info.context or {}).get("registry")
+        if registry is not None and not (registry.has("country", value) or registry.has("organisation", value)):
+            raise ValueError(
+                f"unknown party {value!r}; parties are ISO 3166 alpha-3 country codes (e.g. BLR) "
+                "or organisation identifiers from curated/organisations.yaml (e.g. eu)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "PartyRecord":
+        if _before(self.in_force, self.signed):
+            raise ValueError(f"entry into force {self.in_force} is before signature {self.signed}")
+        if _before(self.consent_date, self.signed):
+            raise ValueError(f"consent {self.consent_date} is before signature {self.signed}")
+        if _before(self.in_force, self.consent_date):
+            raise ValueError(f"entry into force {self.in_force} is before consent {self.consent_date}")
+        if _before(self.withdrawn, self.in_force):
+            raise ValueError(f"withdrawal {self.withdrawn} is before entry into force {self.in_force}")
+        if _before(self.suspension_ended, self.suspended):
+            raise ValueError(f"suspension end {self.suspension_ended} is before suspension {self.suspended}")
+        if self.suspension_ended is not None and self.suspended is None:
+            raise ValueError("suspension_ended is given without suspended")
+        if self.consent_date is not None and self.consent is None:
+            raise ValueError("consent_date is given without consent (ratification, accession, ...)")
+        return self
+
+
+class InstrumentRecord(Record):
+    id: Identifier
+    class_: TypingLiteral[tuple(CLASSES)] = Field(alias="class")  # type: ignore[valid-type]
+    type: TypingLiteral[tuple(TYPES)]  # type: ignore[valid-type]
+    title: str = Field(min_length=1)
+    title_ru: str | None = None
+    alt_titles: list[str] = []
+    date: Date | None = None
+    place: str | None = None
+    number: str | None = None
+    adopted_within: str | None = None
+    jurisdiction: str | None = None
+    entry_into_force: Date | None = None
+    termination: Date | None = None
+    period: PeriodField | None = None
+    policy_areas: list[TypingLiteral[tuple(POLICY_AREAS)]] = []  # type: ignore[valid-type]
+    locator: str = Field(min_length=1)
+    quote: str | None = None
+    note: str | None = None
+    parties: list[PartyRecord] = []
+
+    @field_validator("adopted_within")
+    @classmethod
+    def _known_organisation(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            known("organisation", value, info, "organisations are listed in curated/organisations.yaml")
+        return value
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _known_country(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            known("country", value, info, "countries are ISO 3166 alpha-3 codes such as KAZ")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "InstrumentRecord":
+        if self.class_ in NATIONAL:
+            if self.jurisdiction is None:
+                raise ValueError(f"a {self.class_} needs a jurisdiction (the country that adopted it)")
+            if self.parties:
+                raise ValueError(f"a {self.class_} has a jurisdiction, not parties")
+        if self.class_ == "draft":
+            if self.entry_into_force or any(p.in_force or p.consent for p in self.parties):
+                raise ValueError("a draft has no entry into force and no consent to be bound")
+        if _before(self.entry_into_force, self.date):
+            raise ValueError(f"entry into force {self.entry_into_force} is before signature or adoption {self.date}")
+        if _before(self.termination, self.entry_into_force):
+            raise ValueError(f"termination {self.termination} is before entry into force {self.entry_into_force}")
+        seen: set[str] = set()
+        for party in self.parties:
+            if party.party in seen:
+                raise ValueError(f"party {party.party} is listed twice")
+            seen.add(party.party)
+            if _before(party.in_force, self.date):
+                raise ValueError(f"entry into force {party.in_force} for {party.party} is before signature {self.date}")
+        return self
+
+
+def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[InstrumentRecord]]:
+    for path, stem in curated_files(root, FILE, registry, problems):
+        yield from read_yaml_list(path, root, "instruments", InstrumentRecord, KIND,
+                                  registry, problems, document_graph(stem), stem)
+
+
+def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
+    inst = located.record
+    stem = located.document
+    node = iris.instrument(inst.id)
+    yield node, RDF.type, CLASSES[inst.class_]
+    yield node, RDFS.label, Literal(inst.title, lang="en")
+    yield node, SCHEMA.name, Literal(inst.title, lang="en")
+    yield node, DCTERMS.identifier, Literal(inst.id)
+    yield node, MRKG.instrumentType, TYPES[inst.type]
+    if inst.title_ru:
+        yield node, SKOS.altLabel, Literal(inst.title_ru, lang="ru")
+    for alt in inst.alt_titles:
+        yield node, SKOS.altLabel, Literal(alt, lang="en")
+    if inst.date:
+        yield node, SCHEMA.legislationDate, inst.date.literal()
+    if inst.place:
+        yield node, SCHEMA.locationCreated, Literal(inst.place)
+    if inst.number:
+        yield node, SCHEMA.legislationIdentifier, Literal(inst.number)
+    if inst.adopted_within:
+        yield node, MRKG.adoptedWithin, iris.organisation(inst.adopted_within)
+    if inst.jurisdiction:
+        yield node, SCHEMA.legislationJurisdiction, iris.country(inst.jurisdiction)
+    if inst.entry_into_force:
+        yield node, MRKG.entryIntoForce, inst.entry_into_force.literal()
+    if inst.termination:
+        yield node, MRKG.terminationDate, inst.termination.literal()
+    if inst.period:
+        yield node, DCTERMS.temporal, iris.entity("period", inst.period.slug)
+        yield from period_triples(inst.period)
+    for area in inst.policy_areas:
+        yield node, MRKG.policyArea, POLICY_AREAS[area]
+    if inst.note:
+        yield node, SKOS.editorialNote, Literal(inst.note, lang="en")
+    yield from cite(node, stem, inst.locator, inst.quote)
+    for party in inst.parties:
+        yield from _participation(node, inst, party, stem)
+
+
+def _participation(instrument, inst: InstrumentRecord, party: PartyRecord, stem: str) -> Iterator[tuple]:
+    node = iris.entity("participation", inst.id, party.party, stem)
+    yield node, RDF.type, MRKG.Participation
+    yield node, RDFS.label, Literal(f"{party.party} in {inst.id}")
+    yield node, MRKG.instrument, instrument
+    yield node, MRKG.party, iris.party(party.party)
+    for prop, value in (
+        (MRKG.signatureDate, party.signed), (MRKG.consentDate, party.consent_date),
+        (MRKG.entryIntoForce, party.in_force), (MRKG.withdrawalDate, party.withdrawn),
+        (MRKG.suspensionDate, party.suspended), (MRKG.suspensionEndDate, party.suspension_ended),
+    ):
+        if value is not None:
+            yield node, prop, value.literal()
+    if party.consent:
+        yield node, MRKG.consentType, CONSENT_TYPES[party.consent]
+    if party.note:
+        yield node, SKOS.editorialNote, Literal(party.note, lang="en")
+    yield from cite(node, stem, party.locator or inst.locator, party.quote)

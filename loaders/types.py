@@ -1,0 +1,156 @@
+"""Field types shared by the record models: identifiers, partial dates, citations."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, ValidationInfo, field_validator
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def _identifier(value: object) -> str:
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value) or len(value) > 120:
+        raise ValueError(
+            f"{value!r} cannot become an IRI: identifiers are lowercase ASCII letters and digits "
+            "in words joined by single hyphens, at most 120 characters (e.g. 'cu-ces-treaty-1999')"
+        )
+    return value
+
+
+Identifier = Annotated[str, BeforeValidator(_identifier)]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day, the month or only the year.
+
+    The precision is kept, never padded: 1999 stays a year (xsd:gYear) and
+    compares by its first and last possible days.
+    """
+
+    text: str
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
+
+    @property
+    def earliest(self) -> dt.date:
+        parts = [int(p) for p in self.text.split("-")]
+        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+    @property
+    def latest(self) -> dt.date:
+        parts = [int(p) for p in self.text.split("-")]
+        if len(parts) == 3:
+            return dt.date(*parts)
+        month = parts[1] if len(parts) > 1 else 12
+        return dt.date(parts[0], month, calendar.monthrange(parts[0], month)[1])
+
+    def literal(self) -> Literal:
+        datatype = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}[self.precision]
+        return Literal(self.text, datatype=datatype)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_partial_date(value: object) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not (match := _DATE.fullmatch(value)):
+        raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = match.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"{value!r} is an impossible date: month {month}")
+    if day is not None:
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{value!r} is an impossible date: {year}-{month} has no day {day}") from None
+    return PartialDate(value)
+
+
+Date = Annotated[PartialDate, BeforeValidator(parse_partial_date), PlainSerializer(str)]
+
+
+class Record(BaseModel):
+    """Base of every curated record: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Citation(Record):
+    """Where a record's facts stand in its source document."""
+
+    locator: str
+    quote: str | None = None
+
+    @field_validator("locator")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("locator is empty")
+        return value
+
+
+def known(kind: str, value: str, info: ValidationInfo, hint: str) -> str:
+    """Check that ``value`` is a known identifier of ``kind`` in the registry."""
+    registry = (info.context or {}).get("registry")
+    if registry is not None and not registry.has(kind, value):
+        raise ValueError(f"unknown {kind} {value!r}; {hint}")
+    return value
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reference period: a year (2013), a month (2018-12), a day, or a range of years (1991/2011)."""
+
+    text: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def slug(self) -> str:
+        return self.text.replace("/", "-")
+
+    @property
+    def label(self) -> str:
+        return self.text.replace("/", "–")
+
+
+def parse_period(value: object) -> Period:
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a period")
+    if "/" in value:
+        first, _, last = value.partition("/")
+        if not (re.fullmatch(r"\d{4}", first) and re.fullmatch(r"\d{4}", last)):
+            raise ValueError(f"{value!r} is not a period: a range is written YYYY/YYYY")
+        if int(last) <= int(first):
+            raise ValueError(f"{value!r} is not a period: the range ends before it starts")
+        return Period(value, dt.date(int(first), 1, 1), dt.date(int(last), 12, 31))
+    try:
+        date = parse_partial_date(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a period: write YYYY, YYYY-MM, YYYY-MM-DD or YYYY/YYYY") from None
+    return Period(value, date.earliest, date.latest)
+
+
+PeriodField = Annotated[Period, BeforeValidator(parse_period), PlainSerializer(lambda p: p.text)]

@@ -1,0 +1,61 @@
+"""How mrkg mints IRIs. Only validated identifiers reach these functions.
+
+Entities live under ``{BASE}id/{kind}/{identifier}``, named graphs under
+``{BASE}graph/{name}``. Changing BASE moves every IRI; the persistent-IRI
+plan (w3id.org redirect) is described in the README.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+BASE = "https://w3id.org/mrkg/"
+
+KINDS = (
+    "country", "area", "organisation", "instrument", "participation", "membership",
+    "observation", "dataset", "measure", "unit", "statistical-source", "document", "period",
+)
+
+
+def entity(kind: str, *identifiers: str) -> URIRef:
+    if kind not in KINDS:
+        raise ValueError(f"unknown IRI kind {kind!r}")
+    return URIRef(f"{BASE}id/{kind}/" + "/".join(identifiers))
+
+
+def graph(name: str) -> URIRef:
+    return URIRef(f"{BASE}graph/{name}")
+
+
+def country(code: str) -> URIRef:
+    return entity("country", code)
+
+
+def place(code: str) -> URIRef:
+    """A country (ISO alpha-3, upper case) or an area aggregate (lowercase id)."""
+    return entity("country", code) if code.isupper() else entity("area", code)
+
+
+def organisation(identifier: str) -> URIRef:
+    return entity("organisation", identifier)
+
+
+def party(identifier: str) -> URIRef:
+    """Parties are countries (ISO alpha-3) or organisations (lowercase id)."""
+    return country(identifier) if identifier.isupper() else organisation(identifier)
+
+
+def instrument(identifier: str) -> URIRef:
+    return entity("instrument", identifier)
+
+
+def document(stem: str) -> URIRef:
+    return entity("document", stem)
+
+
+def document_graph(stem: str) -> URIRef:
+    return graph(f"document/{stem}")
+
+
+REFERENCE_GRAPH = graph("reference")
+ONTOLOGY_GRAPH = graph("ontology")

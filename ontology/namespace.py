@@ -1,0 +1,135 @@
+"""Namespaces used by mrkg, and MRKG, the closed namespace of our own terms.
+
+MRKG is closed: ``MRKG.Instrumnet`` raises AttributeError instead of minting a
+new IRI. ``tests/test_ontology.py`` checks it against ``mrkg.ttl`` both ways.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/mrkg/ontology")
+ONTOLOGY_NS = "https://w3id.org/mrkg/ontology#"
+
+SCHEMA = Namespace("https://schema.org/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES = {
+    "mrkg": ONTOLOGY_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": str(SCHEMA),
+    "eli": str(ELI),
+    "org": str(ORG),
+    "time": str(TIME),
+    "qb": str(QB),
+    "sdmx-dimension": str(SDMX_DIMENSION),
+    "sdmx-measure": str(SDMX_MEASURE),
+    "sdmx-attribute": str(SDMX_ATTRIBUTE),
+    "wd": str(WIKIDATA),
+}
+
+
+class MRKG(DefinedNamespace):
+    """Terms of the mrkg ontology (``ontology/mrkg.ttl``)."""
+
+    _NS = Namespace(ONTOLOGY_NS)
+    _fail = True
+
+    Acceptance: URIRef
+    Accession: URIRef
+    Agreement: URIRef
+    AllSources: URIRef
+    AreaAggregate: URIRef
+    Asylum: URIRef
+    BindingInstrument: URIRef
+    Concept: URIRef
+    ConsentType: URIRef
+    Convention: URIRef
+    Country: URIRef
+    Decision: URIRef
+    Declaration: URIRef
+    Decree: URIRef
+    DecreeType: URIRef
+    DefinitiveSignature: URIRef
+    DraftInstrument: URIRef
+    EqualTreatment: URIRef
+    EthnicReturn: URIRef
+    FigureStatus: URIRef
+    FreedomOfMovement: URIRef
+    FundingSource: URIRef
+    Instrument: URIRef
+    InstrumentType: URIRef
+    InternationalAgreement: URIRef
+    IrregularMigration: URIRef
+    LabourMigration: URIRef
+    Law: URIRef
+    LocalBudgets: URIRef
+    Measure: URIRef
+    Memorandum: URIRef
+    MigrationPolicyCoordination: URIRef
+    NationalBudget: URIRef
+    NationalLaw: URIRef
+    NonBindingInstrument: URIRef
+    OrganisationDecision: URIRef
+    OtherSources: URIRef
+    Participation: URIRef
+    Planned: URIRef
+    PolicyArea: URIRef
+    PolicyConcept: URIRef
+    Programme: URIRef
+    ProgrammeType: URIRef
+    Protocol: URIRef
+    Ratification: URIRef
+    Reported: URIRef
+    Resolution: URIRef
+    SourceDocument: URIRef
+    StatisticalSource: URIRef
+    Succession: URIRef
+    Treaty: URIRef
+    Unit: URIRef
+    adoptedWithin: URIRef
+    consentDate: URIRef
+    consentType: URIRef
+    consentTypes: URIRef
+    destination: URIRef
+    entryIntoForce: URIRef
+    figureStatus: URIRef
+    figureStatuses: URIRef
+    fundingSource: URIRef
+    fundingSources: URIRef
+    instrument: URIRef
+    instrumentType: URIRef
+    instrumentTypes: URIRef
+    iso3166Alpha2: URIRef
+    iso3166Alpha3: URIRef
+    iso3166Numeric: URIRef
+    locator: URIRef
+    measure: URIRef
+    observationStructure: URIRef
+    origin: URIRef
+    party: URIRef
+    periodEnd: URIRef
+    periodStart: URIRef
+    policyArea: URIRef
+    policyAreas: URIRef
+    programme: URIRef
+    quote: URIRef
+    sha256: URIRef
+    signatureDate: URIRef
+    statisticalSource: URIRef
+    suspensionDate: URIRef
+    suspensionEndDate: URIRef
+    terminationDate: URIRef
+    withdrawalDate: URIRef

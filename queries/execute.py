@@ -1,0 +1,200 @@
+"""Running SPARQL on an engine: Oxigraph (the store) or rdflib (the baseline).
+
+Both engines return a ``Result`` of rdflib terms, so formats, tests and the
+benchmark treat them alike. Named-query parameters arrive as bindings and are
+passed as substitutions (Oxigraph) or initBindings (rdflib).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+
+from mrkg.ontology.namespace import PREFIXES
+
+
+def _to_rdflib(term: Any):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _to_oxigraph(term: Any):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r}")
+
+
+@dataclass
+class Result:
+    """A SELECT result (``variables``, ``rows``), an ASK answer, or CONSTRUCT triples."""
+
+    variables: list[str]
+    rows: list[dict[str, Any]]
+    boolean: bool | None = None
+    triples: list[tuple] | None = None
+
+    def values(self) -> list[dict[str, str | None]]:
+        """Rows as plain strings (IRIs and literals' lexical forms)."""
+        return [{v: (None if row.get(v) is None else str(row[v])) for v in self.variables} for row in self.rows]
+
+    # -- formats -----------------------------------------------------------
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        if self.boolean is not None:
+            return json.dumps({"head": {}, "boolean": self.boolean}, indent=2)
+        bindings = []
+        for row in self.rows:
+            item = {}
+            for var in self.variables:
+                term = row.get(var)
+                if term is None:
+                    continue
+                if isinstance(term, URIRef):
+                    item[var] = {"type": "uri", "value": str(term)}
+                elif isinstance(term, BNode):
+                    item[var] = {"type": "bnode", "value": str(term)}
+                else:
+                    entry = {"type": "literal", "value": str(term)}
+                    if term.language:
+                        entry["xml:lang"] = term.language
+                    elif term.datatype:
+                        entry["datatype"] = str(term.datatype)
+                    item[var] = entry
+            bindings.append(item)
+        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}},
+                          indent=2, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.variables)
+        for row in self.values():
+            writer.writerow(["" if row[v] is None else row[v] for v in self.variables])
+        return out.getvalue()
+
+    def to_table(self, width: int = 160) -> str:
+        if self.boolean is not None:
+            return "yes" if self.boolean else "no"
+        rows = [[_short(v) for v in row.values()] for row in self.values()]
+        headers = list(self.variables)
+        if not rows:
+            return "(no rows)\n"
+        limit = max(12, (width - 2 * len(headers)) // max(1, len(headers)))
+        widths = [min(limit, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(headers)]
+
+        def line(cells):
+            return "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+        out = [line(headers), line(["-" * w for w in widths])]
+        out += [line(r) for r in rows]
+        return "\n".join(out) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+    def to_dataframe(self):
+        try:
+            import pandas
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe needs pandas: pip install 'mrkg[pandas]'") from error
+        return pandas.DataFrame(self.values(), columns=self.variables)
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return ""
+    for prefix, namespace in (("", "https://w3id.org/mrkg/id/"), ("mrkg:", PREFIXES["mrkg"])):
+        if value.startswith(namespace):
+            return prefix + value[len(namespace):]
+    return " ".join(value.split())
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class OxigraphEngine:
+    """Queries the on-disk store, read-only, with the union of all graphs as default graph."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    @classmethod
+    def open(cls, path: Path) -> "OxigraphEngine":
+        from mrkg.graph.store import open_read_only
+
+        return cls(open_read_only(path))
+
+    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+        substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+        answer = self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result([], [], boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            triples = [(_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in answer]
+            return Result(["subject", "predicate", "object"],
+                          [dict(zip(("subject", "predicate", "object"), t)) for t in triples], triples=triples)
+        variables = [v.value for v in answer.variables]
+        rows = [{name: _to_rdflib(solution[name]) for name in variables} for solution in answer]
+        return Result(variables, rows)
+
+
+class RdflibEngine:
+    """rdflib's in-memory SPARQL engine over the same quads: the baseline."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.dataset.default_union = True
+
+    @classmethod
+    def from_nquads(cls, nquads: bytes) -> "RdflibEngine":
+        dataset = Dataset(default_union=True)
+        dataset.parse(data=nquads, format="nquads")
+        return cls(dataset)
+
+    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+        init = {Variable(k): v for k, v in (bindings or {}).items()}
+        answer = self.dataset.query(text, initBindings=init or None)
+        if answer.type == "ASK":
+            return Result([], [], boolean=bool(answer.askAnswer))
+        if answer.type in ("CONSTRUCT", "DESCRIBE"):
+            triples = list(answer.graph)
+            return Result(["subject", "predicate", "object"],
+                          [dict(zip(("subject", "predicate", "object"), t)) for t in triples], triples=triples)
+        variables = [str(v) for v in answer.vars]
+        rows = [{v: r.get(Variable(v)) for v in variables} for r in answer.bindings]
+        return Result(variables, rows)
+
+
+def run_named(engine, query, bindings: dict[str, Any]) -> Result:
+    """Run a named query with validated bindings; keep only the header's columns."""
+    result = engine.run(query.text, bindings)
+    if result.boolean is not None or result.triples is not None:
+        return result
+    columns = [c for c in query.columns if c in result.variables]
+    return Result(columns, [{c: row.get(c) for c in columns} for row in result.rows])

@@ -1,0 +1,211 @@
+"""The library of named queries: ``queries/*.rq`` with a header, loaded by name.
+
+Header lines (before the first non-comment line)::
+
+    # title: Agreements binding a set of countries
+    # question: Which instruments are in force for every listed country on a date?
+    # param: countries countries required -- ISO 3166 alpha-3 codes, comma-separated
+    # param: on date today -- the date (YYYY-MM-DD); default today
+    # columns: instrument, title, party, ...
+
+A param line is ``name type default`` where default is ``required``,
+``optional`` or a keyword (``today``). Values given by users are validated by
+their type and bound to the query's ``?name`` variable as RDF terms (SPARQL
+substitution); they are never pasted into the query text. A list type binds
+``?name`` to one literal " A B C " that the query tests with CONTAINS.
+
+Oxigraph substitutes only variables of the SELECT projection, so a named
+query projects its parameter variables; ``run_named`` then keeps just the
+header's ``columns``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from mrkg.loaders.types import IDENTIFIER, parse_partial_date
+from mrkg.ontology import iris
+
+QUERIES_DIR = Path(__file__).resolve().parent
+CHECKS_DIR = QUERIES_DIR / "checks"
+_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class QueryError(Exception):
+    """A wrong query name or parameter; the message says what is expected."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str
+    description: str
+
+    @property
+    def required(self) -> bool:
+        return self.default == "required"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    question: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    text: str
+    path: Path
+    notes: tuple[str, ...] = field(default=())
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def usage(self) -> str:
+        parts = [self.name]
+        for p in self.params:
+            parts.append(f"{p.name}=<{p.type}>" if p.required else f"[{p.name}=<{p.type}>]")
+        return " ".join(parts)
+
+
+def parse_header(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        key, sep, value = line[1:].strip().partition(":")
+        if sep and key.strip() in {"title", "question", "param", "columns", "note"}:
+            fields.setdefault(key.strip(), []).append(value.strip())
+        elif fields.get("note") and line[1:].strip():
+            fields["note"][-1] += " " + line[1:].strip()
+    params = []
+    for spec in fields.get("param", []):
+        head, _, description = spec.partition("--")
+        bits = head.split()
+        if len(bits) != 3 or bits[1] not in BINDERS:
+            raise ValueError(f"{path}: bad param line {spec!r}; expected 'name type default -- description'")
+        params.append(Param(bits[0], bits[1], bits[2], description.strip()))
+    for required in ("title", "question", "columns"):
+        if required not in fields:
+            raise ValueError(f"{path}: header has no '# {required}:' line")
+    columns = tuple(c.strip() for c in fields["columns"][0].split(","))
+    return NamedQuery(path.stem, fields["title"][0], fields["question"][0], tuple(params), columns, text, path,
+                      tuple(fields.get("note", [])))
+
+
+def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    return {path.stem: parse_header(path) for path in sorted(Path(directory).glob("*.rq"))}
+
+
+def get(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        close = [n for n in queries if n.startswith(name[:4])] or list(queries)
+        raise QueryError(f"no named query {name!r}; known queries: {', '.join(sorted(queries))}"
+                         + (f" (did you mean {close[0]}?)" if close and close[0] != name else ""))
+    return queries[name]
+
+
+# ---------------------------------------------------------------------------
+# Binding parameter values to RDF terms
+# ---------------------------------------------------------------------------
+
+
+def _country(value: str) -> URIRef:
+    import pycountry
+
+    code = value.upper()
+    if not re.fullmatch(r"[A-Z]{3}", code) or (
+        pycountry.countries.get(alpha_3=code) is None and pycountry.historic_countries.get(alpha_3=code) is None
+    ):
+        raise QueryError(f"{value!r} is not an ISO 3166 alpha-3 country code (e.g. BLR); see `mrkg list countries`")
+    return iris.country(code)
+
+
+def _place(value: str) -> URIRef:
+    """A country code, or an area aggregate such as ``world``."""
+    if re.fullmatch(r"[A-Za-z]{3}", value):
+        return _country(value)
+    if IDENTIFIER.fullmatch(value):
+        return iris.entity("area", value)
+    raise QueryError(f"{value!r} is neither an ISO 3166 alpha-3 code nor an area identifier such as 'world'")
+
+
+def _identifier(kind: str, listing: str):
+    def bind(value: str) -> URIRef:
+        if not IDENTIFIER.fullmatch(value):
+            raise QueryError(f"{value!r} is not a {kind} identifier (lowercase words joined by hyphens); "
+                             f"see `mrkg list {listing}`")
+        return iris.entity(kind, value)
+    return bind
+
+
+def _date(value: str) -> Literal:
+    try:
+        date = parse_partial_date(value)
+    except ValueError as error:
+        raise QueryError(str(error)) from None
+    if date.precision != "day":
+        raise QueryError(f"{value!r}: give a full date, YYYY-MM-DD")
+    return Literal(value, datatype=XSD.date)
+
+
+def _year(value: str) -> Literal:
+    if not re.fullmatch(r"\d{4}", value):
+        raise QueryError(f"{value!r} is not a year; write YYYY")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _positive(value: str) -> Literal:
+    if not re.fullmatch(r"[1-9]\d{0,5}", value):
+        raise QueryError(f"{value!r} is not a positive whole number")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+BINDERS = {
+    "country": _country,
+    "countries": _country,  # each item; the list is bound by ``bind``
+    "place": _place,
+    "date": _date,
+    "year": _year,
+    "integer": _positive,
+    "organisation": _identifier("organisation", "organisations"),
+    "instrument": _identifier("instrument", "instruments"),
+    "measure": _identifier("measure", "measures"),
+    "source": _identifier("statistical-source", "sources"),
+}
+
+
+def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None) -> dict[str, object]:
+    """Validate user values and turn them into RDF terms keyed by variable name."""
+    unknown = sorted(set(values) - {p.name for p in query.params})
+    if unknown:
+        raise QueryError(f"{query.name} takes no parameter {', '.join(unknown)}; usage: mrkg query {query.usage()}")
+    bindings: dict[str, object] = {}
+    for param in query.params:
+        raw = values.get(param.name)
+        if raw is None or raw == "":
+            if param.required:
+                raise QueryError(f"{query.name} needs {param.name}=<{param.type}> ({param.description}); "
+                                 f"usage: mrkg query {query.usage()}")
+            if param.default == "today":
+                bindings[param.name] = Literal((today or dt.date.today()).isoformat(), datatype=XSD.date)
+            continue
+        if param.type == "countries":
+            items = [item.strip() for item in raw.split(",") if item.strip()]
+            if not items:
+                raise QueryError(f"{param.name} needs at least one country code")
+            codes = sorted({str(_country(item)).rsplit("/", 1)[1] for item in items})
+            bindings[param.name] = Literal(" " + " ".join(codes) + " ")
+        else:
+            bindings[param.name] = BINDERS[param.type](raw)
+    return bindings

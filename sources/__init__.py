@@ -1,0 +1,1 @@
+"""Curated and reference source files (package data); see README.md here."""
