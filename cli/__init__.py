@@ -1,5 +1,218 @@
-"""The `mrkg` command line (placeholder until the CLI lands)."""
+"""The `mrkg` command line.
+
+    mrkg build [--sources DIR]
+    mrkg queries
+    mrkg query NAME key=value ... [--format table|csv|json]
+    mrkg sparql QUERY|FILE|- [--format ...]
+    mrkg describe TEXT|IRI
+    mrkg validate [--sources DIR] [--reasoner-timeout S]
+    mrkg list countries|organisations|instruments|programmes|measures|sources
+
+Every command takes ``--store PATH`` (default ``$MRKG_STORE`` or ``./mrkg-store``).
+Errors a user can fix print one clear message and exit with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from mrkg.graph.store import StoreMissing, default_store_path
+from mrkg.loaders import InputError
+from mrkg.queries.execute import OxigraphEngine, Result, run_named
+from mrkg.queries.library import QUERIES_DIR, QueryError, bind, get, named_queries
+
+LISTS = ("countries", "organisations", "instruments", "programmes", "measures", "sources")
 
 
-def main() -> int:  # pragma: no cover
-    raise SystemExit("mrkg: the command line is being written")
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _emit(result: Result, fmt: str) -> None:
+    if fmt == "json":
+        print(result.to_json())
+    elif fmt == "csv":
+        sys.stdout.write(result.to_csv())
+    elif result.triples is not None:
+        from rdflib import Graph
+
+        graph = Graph()
+        for triple in result.triples:
+            graph.add(triple)
+        sys.stdout.write(graph.serialize(format="turtle"))
+    else:
+        sys.stdout.write(result.to_table(shutil.get_terminal_size((160, 40)).columns))
+
+
+def _engine(args) -> OxigraphEngine:
+    return OxigraphEngine.open(Path(args.store))
+
+
+def cmd_build(args) -> int:
+    from mrkg.graph.build import build
+
+    report = build(args.sources, args.store, _progress)
+    print(f"Built {report.quads} quads in {report.graphs} named graphs from {report.records} records "
+          f"into {report.store} (digest {report.digest[:12]}).")
+    return 0
+
+
+def cmd_queries(args) -> int:
+    for query in named_queries().values():
+        print(f"{query.usage()}\n    {query.title}: {query.question}")
+        for param in query.params:
+            default = "" if param.default in ("required", "optional") else f" (default {param.default})"
+            print(f"    {param.name:<13} {param.description}{default}")
+        print(f"    columns: {', '.join(query.columns)}\n")
+    return 0
+
+
+def cmd_query(args) -> int:
+    named = get(args.name)
+    values = {}
+    for item in args.params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"parameters are written key=value, got {item!r}; usage: mrkg query {named.usage()}")
+        values[key] = value
+    _emit(run_named(_engine(args), named, bind(named, values)), args.format)
+    return 0
+
+
+def cmd_sparql(args) -> int:
+    if args.query == "-":
+        text = sys.stdin.read()
+    elif Path(args.query).is_file():
+        text = Path(args.query).read_text(encoding="utf-8")
+    else:
+        text = args.query
+    _emit(_engine(args).run(text), args.format)
+    return 0
+
+
+def cmd_describe(args) -> int:
+    from rdflib import Literal, URIRef
+
+    engine = _engine(args)
+    target = args.entity
+    if not target.startswith(("http://", "https://")):
+        found = engine.run((QUERIES_DIR / "lists" / "find.rq").read_text(encoding="utf-8"),
+                           {"text": Literal(target)})
+        exact = [r for r in found.rows if str(r["id"]).lower() == target.lower()]
+        if not found.rows:
+            raise QueryError(f"nothing has an identifier or label containing {target!r}; try `mrkg list ...`")
+        if not exact and len(found.rows) > 1:
+            print(f"{len(found.rows)} entities match {target!r}; describe one by identifier or IRI:")
+            _emit(Result(["id", "label"], [{"id": r["id"], "label": r["label"]} for r in found.rows]), "table")
+            return 0
+        target = str((exact or found.rows)[0]["entity"])
+    text = (QUERIES_DIR / "lists" / "describe.rq").read_text(encoding="utf-8")
+    result = engine.run(text, {"entity": URIRef(target)})
+    if not result.rows:
+        raise QueryError(f"the graph has no facts about <{target}>")
+    print(f"<{target}>")
+    columns = ["property", "value", "value_label", "graph"]
+    _emit(Result(columns, [{c: r[c] for c in columns} for r in result.rows]), args.format)
+    return 0
+
+
+def cmd_list(args) -> int:
+    text = (QUERIES_DIR / "lists" / f"{args.kind}.rq").read_text(encoding="utf-8")
+    _emit(_engine(args).run(text), args.format)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from mrkg.graph.assemble import to_dataset
+    from mrkg.graph.checks import check
+    from mrkg.graph.reasoning import check_consistency
+    from mrkg.loaders import read_sources
+
+    _progress("Reading and validating sources …")
+    dataset = to_dataset(read_sources(args.sources))
+    _progress("Checking SHACL shapes and violation queries …")
+    report = check(dataset)
+    for line in report.lines():
+        print(line)
+    print(f"shapes and violation queries: {'ok' if report.ok else 'FAILED'}")
+    _progress("Running the HermiT reasoner (consistency) …")
+    reasoning = check_consistency(dataset, timeout=args.reasoner_timeout)
+    print(f"reasoner: {reasoning.status} ({reasoning.detail}; {reasoning.individuals} individuals, "
+          f"{reasoning.seconds:.1f} s)")
+    failed = not report.ok or reasoning.status in ("inconsistent", "timeout")
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
+    main.add_argument("--store", default=str(default_store_path()),
+                      help="store folder (default $MRKG_STORE or ./mrkg-store)")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    formats = {"choices": ["table", "csv", "json"], "default": "table",
+               "help": "output format: table, csv, or json (SPARQL 1.1 Query Results JSON)"}
+
+    build = commands.add_parser("build", help="validate the sources and load the graph into the store")
+    build.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
+    build.set_defaults(run=cmd_build)
+
+    commands.add_parser("queries", help="list the named queries and their parameters").set_defaults(run=cmd_queries)
+
+    query = commands.add_parser("query", help="run a named query: mrkg query NAME key=value ...")
+    query.add_argument("name")
+    query.add_argument("params", nargs="*", metavar="key=value")
+    query.add_argument("--format", **formats)
+    query.set_defaults(run=cmd_query)
+
+    sparql = commands.add_parser("sparql", help="run a SPARQL query given as text, a file, or - for stdin")
+    sparql.add_argument("query")
+    sparql.add_argument("--format", **formats)
+    sparql.set_defaults(run=cmd_sparql)
+
+    describe = commands.add_parser("describe", help="all facts about an entity (identifier, label text or IRI)")
+    describe.add_argument("entity")
+    describe.add_argument("--format", **formats)
+    describe.set_defaults(run=cmd_describe)
+
+    validate = commands.add_parser("validate", help="SHACL shapes, violation queries and the HermiT reasoner")
+    validate.add_argument("--sources")
+    validate.add_argument("--reasoner-timeout", type=float, default=300.0, help="seconds (default 300)")
+    validate.set_defaults(run=cmd_validate)
+
+    listing = commands.add_parser("list", help="identifiers and labels, to find parameter values")
+    listing.add_argument("kind", choices=LISTS)
+    listing.add_argument("--format", **formats)
+    listing.set_defaults(run=cmd_list)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(f"mrkg: the sources have {len(error.problems)} problem(s); the store was not changed:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except (QueryError, StoreMissing) as error:
+        print(f"mrkg: {error}", file=sys.stderr)
+        return 2
+    except SyntaxError as error:
+        print(f"mrkg: SPARQL syntax error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `mrkg list countries | head`
+        return 0
+    except Exception as error:
+        from mrkg.graph.checks import CheckFailed
+
+        if isinstance(error, CheckFailed):
+            print(f"mrkg: {error}\nThe store was not changed.", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

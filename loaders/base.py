@@ -52,7 +52,7 @@ def read_yaml_list(
     defined in it, so duplicates across files are reported with both places.
     """
     shown = display(path, root)
-    data = read_yaml(path, problems)
+    data = read_yaml(path, problems, expected=f"a mapping with the single key {section!r}")
     if data is None:
         return
     if not isinstance(data, LineDict) or set(data) != {section}:

@@ -90,8 +90,10 @@ class PartyRecord(Record):
             raise ValueError(f"consent {self.consent_date} is before signature {self.signed}")
         if _before(self.in_force, self.consent_date):
             raise ValueError(f"entry into force {self.in_force} is before consent {self.consent_date}")
-        if _before(self.withdrawn, self.in_force):
-            raise ValueError(f"withdrawal {self.withdrawn} is before entry into force {self.in_force}")
+        for name, earlier in (("entry into force", self.in_force), ("consent", self.consent_date),
+                              ("signature", self.signed)):
+            if _before(self.withdrawn, earlier):
+                raise ValueError(f"withdrawal {self.withdrawn} is before {name} {earlier}")
         if _before(self.suspension_ended, self.suspended):
             raise ValueError(f"suspension end {self.suspension_ended} is before suspension {self.suspended}")
         if self.suspension_ended is not None and self.suspended is None:

@@ -9,6 +9,7 @@ figures line up.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterator, Literal as TypingLiteral
@@ -73,6 +74,8 @@ class ObservationRecord(Record):
     @classmethod
     def _decimal(cls, value: object) -> Decimal:
         try:
+            if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", str(value)):
+                raise InvalidOperation
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError(f"{value!r} is not a number; write digits with a '.' decimal point, "
@@ -151,6 +154,7 @@ def triples(located: Located[ObservationRecord]) -> Iterator[tuple]:
     node = iris.entity("observation", o.id)
     dataset = iris.entity("dataset", located.document)
     yield node, RDF.type, QB.Observation
+    yield node, DCTERMS.identifier, Literal(o.id)
     yield node, QB.dataSet, dataset
     yield dataset, RDF.type, QB.DataSet
     yield dataset, QB.structure, MRKG.observationStructure

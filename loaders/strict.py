@@ -155,18 +155,21 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return text
 
 
-def read_yaml(path: Path, problems: Problems) -> Any:
+def read_yaml(path: Path, problems: Problems, expected: str = "a YAML mapping of records") -> Any:
     text = read_text(path, problems)
     if text is None:
         return None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(error, "problem", None) or str(error)
         problems.add(path, line, None, None, f"invalid YAML: {problem}", "well-formed YAML without duplicate keys")
         return None
+    if data is None:
+        problems.add(path, 1, None, None, "file is empty", expected)
+    return data
 
 
 def line_of(mapping: Any, key: str | None = None) -> int | None:
@@ -205,7 +208,7 @@ def validate(model: type[BaseModel], raw: Any, path: Path, record: str | None, p
                 message = message[len("Value error, ") :]
             if item["type"] == "extra_forbidden":
                 message = "unknown field"
-                expected = "one of: " + ", ".join(sorted(model.model_fields))
+                expected = "one of: " + ", ".join(_field_names(model, loc[:-1]))
             elif item["type"] == "missing":
                 expected = "a value"
                 message = "required field is missing"
@@ -264,3 +267,24 @@ def read_csv(path: Path, columns: list[str], problems: Problems) -> Iterator[Csv
         row = CsvRow((name, value) for name, value in zip(columns, cells) if value != "")
         row.line = reader.line_num
         yield row
+
+
+def _field_names(model: type[BaseModel], loc: list) -> list[str]:
+    """The field names (as written in files, i.e. aliases) of the model at ``loc``."""
+    import typing
+
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None)
+        if field is None:
+            break
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        nested = [c for c in candidates for c in [c, *typing.get_args(c)]
+                  if isinstance(c, type) and issubclass(c, BaseModel)]
+        if not nested:
+            break
+        current = nested[0]
+    return sorted(f.alias or name for name, f in current.model_fields.items())

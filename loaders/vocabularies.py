@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Literal as TypingLiteral
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
@@ -43,7 +43,7 @@ class StatisticalSourceRecord(Term):
 class MeasureRecord(Term):
     kind: TypingLiteral["flow", "area", "programme"]
     units: list[str] = Field(min_length=1)
-    non_negative: bool
+    non_negative: StrictBool
 
     @field_validator("units")
     @classmethod

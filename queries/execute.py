@@ -124,9 +124,10 @@ class Result:
 def _short(value: str | None) -> str:
     if value is None:
         return ""
-    for prefix, namespace in (("", "https://w3id.org/mrkg/id/"), ("mrkg:", PREFIXES["mrkg"])):
-        if value.startswith(namespace):
-            return prefix + value[len(namespace):]
+    if value.startswith("https://w3id.org/mrkg/id/"):
+        return value.rsplit("/", 1)[1]
+    if value.startswith(PREFIXES["mrkg"]):
+        return "mrkg:" + value[len(PREFIXES["mrkg"]):]
     return " ".join(value.split())
 
 

@@ -1,0 +1,514 @@
+"""Named queries: expected rows on small fixture graphs, documented facts on the real graph,
+engine parity (Oxigraph vs rdflib), parameter errors, injection safety and the CLI.
+
+``tests/fixtures/mini_sources`` is the colleague's tiny sources tree; ``tests/fixtures/query_sources``
+is a copy of it with a few records added for queries the mini tree cannot exercise (a binding
+agreement a party withdrew from, a national programme of Kazakhstan, a second statistical source
+disagreeing with Belstat, and a one-year flow).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mrkg
+import mrkg.cli
+from mrkg.queries.execute import RdflibEngine, run_named
+from mrkg.queries.library import QueryError, bind, get, named_queries
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI_SOURCES = FIXTURES / "mini_sources"
+QUERY_SOURCES = FIXTURES / "query_sources"
+
+DOC0 = "000_e132173a8f0337db.txt"
+DOC3 = "003_7758bc43b281afd9.txt"
+ID = "https://w3id.org/mrkg/id/"
+
+ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "members", "flows",
+               "source-discrepancies", "timeline", "programmes"]
+
+
+@pytest.fixture(scope="module")
+def mini_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("mini") / "store"
+    mrkg.build(sources=MINI_SOURCES, store=store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def query_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("query") / "store"
+    mrkg.build(sources=QUERY_SOURCES, store=store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("real") / "store"
+    mrkg.build(store=store)
+    return store
+
+
+def rows(store, name, **params):
+    return mrkg.query(name, store=store, **params).values()
+
+
+def tail(iri):
+    return None if iri is None else iri.rsplit("/", 1)[1]
+
+
+def test_every_named_query_is_covered():
+    assert sorted(named_queries()) == sorted(ALL_QUERIES)
+
+
+# ---------------------------------------------------------------------------
+# Expected rows on the mini fixture graph
+# ---------------------------------------------------------------------------
+
+CU_TITLE = "Treaty on Customs Union and Common Economic Space"
+CIS_PROG = "cis-illegal-migration-programme-2009-2011"
+CIS_PROG_TITLE = "Programme of cooperation of the CIS member states in combating illegal migration for 2009-2011"
+
+CU_BLR = {"instrument": "cu-ces-treaty-1999", "title": CU_TITLE, "party": "BLR", "signed": "1999-02-26",
+          "in_force": "1999-12-23", "consent": "ratification", "consent_date": "1999-11", "document": DOC0,
+          "locator": "Table 1, row 1"}
+CU_KGZ = {"instrument": "cu-ces-treaty-1999", "title": CU_TITLE, "party": "KGZ", "signed": "1999-02-26",
+          "in_force": "2000", "consent": None, "consent_date": None, "document": DOC0,
+          "locator": "Table 1, row 1, dates printed after the table"}
+
+
+class TestAgreementsBinding:
+    def test_before_entry_into_force(self, mini_store):
+        assert rows(mini_store, "agreements-binding", countries="BLR", on="1999-12-22") == []
+
+    def test_on_entry_into_force(self, mini_store):
+        assert rows(mini_store, "agreements-binding", countries="BLR", on="1999-12-23") == [CU_BLR]
+
+    def test_after_entry_into_force(self, mini_store):
+        assert rows(mini_store, "agreements-binding", countries="BLR", on="2020-01-01") == [CU_BLR]
+
+    def test_year_only_entry_into_force_counts_from_last_day_of_year(self, mini_store):
+        # KGZ: in force "2000" -> bound from 2000-12-31, so the pair is bound only from then.
+        assert rows(mini_store, "agreements-binding", countries="KGZ", on="2000-01-01") == []
+        assert rows(mini_store, "agreements-binding", countries="BLR,KGZ", on="2000-12-30") == []
+        assert rows(mini_store, "agreements-binding", countries="KGZ,BLR", on="2000-12-31") == [CU_BLR, CU_KGZ]
+
+    def test_party_without_entry_into_force_is_never_bound(self, mini_store):
+        # A non-binding programme and a country with no participation.
+        assert rows(mini_store, "agreements-binding", countries="ARM", on="2020-01-01") == []
+        assert rows(mini_store, "agreements-binding", countries="BLR,RUS", on="2020-01-01") == []
+
+    def test_withdrawal_makes_party_not_bound(self, query_store):
+        blr = {"instrument": "test-withdrawal-agreement-2001", "title": "Test agreement with a withdrawal",
+               "party": "BLR", "signed": "2001-03-01", "in_force": "2001-05-01", "consent": None,
+               "consent_date": None, "document": DOC0, "locator": "Table 1, row 2"}
+        geo = dict(blr, party="GEO")
+        assert rows(query_store, "agreements-binding", countries="BLR,GEO", on="2005-06-29") == [blr, geo]
+        assert rows(query_store, "agreements-binding", countries="BLR,GEO", on="2005-06-30") == []
+        assert rows(query_store, "agreements-binding", countries="GEO", on="2005-06-30") == []
+        assert [r["instrument"] for r in rows(query_store, "agreements-binding", countries="BLR",
+                                               on="2005-06-30")] == ["cu-ces-treaty-1999",
+                                                                     "test-withdrawal-agreement-2001"]
+
+
+class TestAgreementsOf:
+    def test_year_precision_not_yet_in_force(self, mini_store):
+        assert rows(mini_store, "agreements-of", country="KGZ", on="2000-06-01") == [
+            {"instrument": "cu-ces-treaty-1999", "title": CU_TITLE, "kind": "international agreement",
+             "signed": "1999-02-26", "consent": None, "consent_date": None, "in_force": "2000",
+             "withdrawn": None, "status": "not yet in force", "document": DOC0,
+             "locator": "Table 1, row 1, dates printed after the table"}]
+        assert rows(mini_store, "agreements-of", country="KGZ", on="2000-12-31")[0]["status"] == "in force"
+
+    def test_non_binding_programme(self, mini_store):
+        assert rows(mini_store, "agreements-of", country="GEO", on="2009-08-18") == [
+            {"instrument": CIS_PROG, "title": CIS_PROG_TITLE, "kind": "programme", "signed": "2008-11-14",
+             "consent": None, "consent_date": None, "in_force": None, "withdrawn": "2009-08-18",
+             "status": "non-binding", "document": DOC0, "locator": "CIS cooperation, paragraph 2"}]
+
+    def test_withdrawn_status(self, query_store):
+        def status(on):
+            return {r["instrument"]: r["status"] for r in rows(query_store, "agreements-of", country="GEO", on=on)}
+        assert status("2005-06-29")["test-withdrawal-agreement-2001"] == "in force"
+        assert status("2005-06-30")["test-withdrawal-agreement-2001"] == "withdrawn"
+        assert status("2001-04-30")["test-withdrawal-agreement-2001"] == "not yet in force"
+
+
+def test_parties(mini_store):
+    assert rows(mini_store, "parties", agreement="cu-ces-treaty-1999") == [
+        {"party": "BLR", "party_label": "Belarus", "signed": "1999-02-26", "consent": "ratification",
+         "consent_date": "1999-11", "in_force": "1999-12-23", "withdrawn": None, "suspended": None,
+         "document": DOC0, "locator": "Table 1, row 1",
+         "quote": "Entered into force: Belarus, Kazakhstan, Tajikistan – 23.12.1999;", "note": None},
+        {"party": "KGZ", "party_label": "Kyrgyzstan", "signed": "1999-02-26", "consent": None,
+         "consent_date": None, "in_force": "2000", "withdrawn": None, "suspended": None, "document": DOC0,
+         "locator": "Table 1, row 1, dates printed after the table", "quote": None,
+         "note": "Entry into force known only to the year."},
+    ]
+
+
+def test_parties_with_withdrawal(mini_store):
+    assert rows(mini_store, "parties", agreement=CIS_PROG) == [
+        {"party": "ARM", "party_label": "Armenia", "signed": "2008-11-14", "consent": None, "consent_date": None,
+         "in_force": None, "withdrawn": None, "suspended": None, "document": DOC0,
+         "locator": "CIS cooperation, paragraph 2", "quote": None, "note": None},
+        {"party": "GEO", "party_label": "Georgia", "signed": "2008-11-14", "consent": None, "consent_date": None,
+         "in_force": None, "withdrawn": "2009-08-18", "suspended": None, "document": DOC0,
+         "locator": "CIS cooperation, paragraph 2", "quote": "Georgia withdrew on 18.08.2009", "note": None},
+    ]
+
+
+def test_parties_unknown_instrument_is_empty(mini_store):
+    assert rows(mini_store, "parties", agreement="no-such-instrument") == []
+
+
+GEO_CIS = {"member": "GEO", "member_label": "Georgia", "from": "1993-12", "to": "2009-08", "status": "member",
+           "document": DOC0, "locator": "CIS cooperation, paragraph 1"}
+BLR_CES = {"member": "BLR", "member_label": "Belarus", "from": "2012-01-01", "to": None, "status": "member",
+           "document": DOC0, "locator": "Abstract"}
+
+
+class TestMembers:
+    def test_day_precision(self, mini_store):
+        assert rows(mini_store, "members", organisation="ces", on="2011-12-31") == []
+        assert rows(mini_store, "members", organisation="ces", on="2012-01-01") == [BLR_CES]
+
+    def test_month_precision_start_counts_from_last_day_of_month(self, mini_store):
+        assert rows(mini_store, "members", organisation="cis", on="1993-12-01") == []
+        assert rows(mini_store, "members", organisation="cis", on="1993-12-30") == []
+        assert rows(mini_store, "members", organisation="cis", on="1993-12-31") == [GEO_CIS]
+        assert rows(mini_store, "members", organisation="cis", on="2000-01-01") == [GEO_CIS]
+
+    def test_month_precision_end(self, mini_store):
+        # Ended "2009-08": still a member in July, no longer during August (an end counts from its first day).
+        assert rows(mini_store, "members", organisation="cis", on="2009-07-31") == [GEO_CIS]
+        assert rows(mini_store, "members", organisation="cis", on="2009-08-01") == []
+        assert rows(mini_store, "members", organisation="cis", on="2009-09-01") == []
+
+
+RUS_BLR_1991 = {"origin": ID + "country/RUS", "destination": ID + "country/BLR",
+                "measure": ID + "measure/migration-arrivals", "period": "1991–2011", "value": "710000",
+                "unit": "person", "source": ID + "statistical-source/belstat", "document": DOC0,
+                "locator": "Migration Flows to and from Belarus within the Context of the Customs Union, paragraph 1",
+                "observation": "belstat-arrivals-rus-blr-1991-2011"}
+MIA_RUS_BLR_1991 = dict(RUS_BLR_1991, value="700000", source=ID + "statistical-source/mia-belarus",
+                        locator="Table 1, row 4", observation="mia-arrivals-rus-blr-1991-2011")
+RUS_BLR_2005 = dict(RUS_BLR_1991, period="2005", value="30000", locator="Table 1, row 5",
+                    observation="belstat-arrivals-rus-blr-2005")
+
+
+class TestFlows:
+    def test_without_parameters(self, mini_store):
+        # Area and programme observations are not flows.
+        assert rows(mini_store, "flows") == [RUS_BLR_1991]
+
+    def test_origin_destination(self, mini_store):
+        assert rows(mini_store, "flows", origin="RUS", destination="BLR") == [RUS_BLR_1991]
+        assert rows(mini_store, "flows", origin="BLR", destination="RUS") == []
+        assert rows(mini_store, "flows", measure="migration-arrivals", source="belstat") == [RUS_BLR_1991]
+        assert rows(mini_store, "flows", source="mia-belarus") == []
+
+    def test_from_to(self, mini_store):
+        assert rows(mini_store, "flows", **{"from": "1991", "to": "2011"}) == [RUS_BLR_1991]
+        assert rows(mini_store, "flows", **{"from": "1992"}) == []
+        assert rows(mini_store, "flows", **{"to": "2010"}) == []
+
+    def test_from_to_with_several_periods(self, query_store):
+        assert rows(query_store, "flows", origin="RUS") == [RUS_BLR_1991, MIA_RUS_BLR_1991, RUS_BLR_2005]
+        assert rows(query_store, "flows", **{"from": "2000"}) == [RUS_BLR_2005]
+        assert rows(query_store, "flows", **{"to": "2010"}) == [RUS_BLR_2005]
+        assert rows(query_store, "flows", **{"from": "1991", "to": "2011"}) == [
+            RUS_BLR_1991, MIA_RUS_BLR_1991, RUS_BLR_2005]
+        assert rows(query_store, "flows", source="mia-belarus") == [MIA_RUS_BLR_1991]
+
+
+def test_source_discrepancies(mini_store, query_store):
+    assert rows(mini_store, "source-discrepancies") == []
+    assert rows(query_store, "source-discrepancies") == [
+        {"measure": "migration-arrivals", "origin": "RUS", "destination": "BLR", "area": None,
+         "period": "1991–2011", "value_a": "710000", "source_a": "belstat", "document_a": DOC0,
+         "value_b": "700000", "source_b": "mia-belarus", "document_b": DOC0, "difference": "10000"}]
+
+
+class TestTimeline:
+    def test_blr(self, mini_store):
+        cu = {"kind": "international agreement", "id": "cu-ces-treaty-1999", "title": CU_TITLE,
+              "document": DOC0, "locator": "Table 1, row 1"}
+        assert rows(mini_store, "timeline", country="BLR") == [
+            dict(cu, date="1999-02-26", event="signed"),
+            dict(cu, date="1999-11", event="consented to be bound"),
+            dict(cu, date="1999-12-23", event="entered into force"),
+            {"date": "2012-01-01", "event": "membership begins", "kind": "organisation", "id": "ces",
+             "title": "Common Economic Space", "document": DOC0, "locator": "Abstract"},
+        ]
+
+    def test_geo_month_dates_and_withdrawal(self, mini_store):
+        cis = {"kind": "organisation", "id": "cis", "title": "Commonwealth of Independent States",
+               "document": DOC0, "locator": "CIS cooperation, paragraph 1"}
+        prog = {"kind": "programme", "id": CIS_PROG, "title": CIS_PROG_TITLE, "document": DOC0,
+                "locator": "CIS cooperation, paragraph 2"}
+        assert rows(mini_store, "timeline", country="GEO") == [
+            dict(cis, date="1993-12", event="membership begins"),
+            dict(prog, date="2008-11-14", event="signed"),
+            dict(cis, date="2009-08", event="membership ends"),
+            dict(prog, date="2009-08-18", event="withdrew"),
+        ]
+
+    def test_national_programme(self, query_store):
+        assert rows(query_store, "timeline", country="KAZ") == [
+            {"date": "2009-12-01", "event": "adopted", "kind": "programme", "id": "test-kaz-programme-2010",
+             "title": "Test programme of Kazakhstan", "document": DOC0, "locator": "Table 1, row 3"}]
+
+
+CIS_PROG_ROW = {"programme": CIS_PROG, "title": CIS_PROG_TITLE, "jurisdiction": None, "period": "2009–2011",
+                "measure": "programme-budget", "status": "planned", "funding_source": "national budget",
+                "figure_period": "2009–2011", "value": "12.5", "unit": "usd-million", "document": DOC0,
+                "locator": "CIS cooperation, paragraph 2"}
+KAZ_PROG_ROW = {"programme": "test-kaz-programme-2010", "title": "Test programme of Kazakhstan",
+                "jurisdiction": "KAZ", "period": "2010–2012", "measure": "programme-budget", "status": "planned",
+                "funding_source": "national budget", "figure_period": "2010–2012", "value": "3.5",
+                "unit": "usd-million", "document": DOC0, "locator": "Table 1, row 3"}
+
+
+class TestProgrammes:
+    def test_without_country(self, mini_store):
+        assert rows(mini_store, "programmes") == [CIS_PROG_ROW]
+
+    def test_with_country(self, mini_store, query_store):
+        assert rows(mini_store, "programmes", country="KAZ") == []
+        assert rows(query_store, "programmes", country="KAZ") == [KAZ_PROG_ROW]
+        assert rows(query_store, "programmes", country="BLR") == []
+        assert rows(query_store, "programmes") == [CIS_PROG_ROW, KAZ_PROG_ROW]
+
+
+# ---------------------------------------------------------------------------
+# Documented facts on the real graph (document 000 Table 1, document 003 Table 2)
+# ---------------------------------------------------------------------------
+
+BLR_KAZ_2020 = {"blr-kaz-legal-status-treaty-1996", "cis-coordinated-migration-policy-decision-2007",
+                "cu-ces-treaty-1999", "education-equal-access-agreement-1998",
+                "migrant-workers-legal-status-agreement-2010"}
+
+
+class TestRealGraph:
+    def test_binding_blr_kaz_2020(self, real_store):
+        result = rows(real_store, "agreements-binding", countries="BLR,KAZ", on="2020-01-01")
+        assert {r["instrument"] for r in result} == BLR_KAZ_2020
+        for instrument in BLR_KAZ_2020:
+            mine = [r for r in result if r["instrument"] == instrument]
+            assert {r["party"] for r in mine} == {"BLR", "KAZ"}
+            assert {r["document"] for r in mine} == {DOC0}
+
+    def test_binding_blr_kaz_2000(self, real_store):
+        result = rows(real_store, "agreements-binding", countries="BLR,KAZ", on="2000-01-01")
+        assert {r["instrument"] for r in result} == BLR_KAZ_2020 - {
+            "cis-coordinated-migration-policy-decision-2007", "migrant-workers-legal-status-agreement-2010"}
+
+    def test_binding_blr_rus_2020(self, real_store):
+        result = rows(real_store, "agreements-binding", countries="BLR,RUS", on="2020-01-01")
+        instruments = {r["instrument"] for r in result}
+        assert "cu-ces-treaty-1999" not in instruments  # Russia's entry into force is not recorded
+        assert "blr-rus-equal-rights-treaty-1998" in instruments
+        assert {r["in_force"] for r in result if r["instrument"] == "blr-rus-equal-rights-treaty-1998"} == {
+            "2009-02-04"}
+
+    def test_parties_education_agreement(self, real_store):
+        result = rows(real_store, "parties", agreement="education-equal-access-agreement-1998")
+        in_force = {r["party"]: r["in_force"] for r in result}
+        assert in_force["TJK"] == "2000-02-15"
+        assert in_force and all(v == "1999-09-15" for k, v in in_force.items() if k != "TJK")
+
+    def test_flows_blr_kaz_net_migration(self, real_store):
+        result = rows(real_store, "flows", origin="BLR", destination="KAZ", measure="net-migration")
+        assert [(r["period"], r["value"]) for r in result] == [
+            ("2013", "-953"), ("2014", "-1404"), ("2015", "-430"), ("2016", "-244"), ("2017", "-166")]
+        assert {tail(r["source"]) for r in result} == {"demographic-yearbook-kazakhstan"}
+        assert {tail(r["measure"]) for r in result} == {"net-migration"}
+        assert {tail(r["origin"]) for r in result} == {"BLR"}
+        assert {tail(r["destination"]) for r in result} == {"KAZ"}
+
+    def test_source_discrepancies_belstat_rosstat(self, real_store):
+        pairs = {(r["source_a"], r["value_a"], r["source_b"], r["value_b"])
+                 for r in rows(real_store, "source-discrepancies")}
+        assert {("belstat", "710000", "rosstat", "660000"), ("belstat", "470000", "rosstat", "615000"),
+                ("belstat", "240000", "rosstat", "45000")} <= pairs
+
+    def test_timeline_kaz(self, real_store):
+        result = rows(real_store, "timeline", country="KAZ")
+        dates = [r["date"] for r in result]
+        assert dates == sorted(dates)
+        assert any(r["id"] == "kaz-law-on-migration-2011" and r["event"] == "adopted"
+                   and r["date"] == "2011-07-22" for r in result)
+
+    def test_members_ces(self, real_store):
+        assert [r["member"] for r in rows(real_store, "members", organisation="ces", on="2013-01-01")] == [
+            "BLR", "KAZ", "RUS"]
+        assert rows(real_store, "members", organisation="ces", on="2011-01-01") == []
+
+    def test_programmes_kaz_nurly_kosh(self, real_store):
+        result = rows(real_store, "programmes", country="KAZ")
+        assert {r["jurisdiction"] for r in result} == {"KAZ"}
+        assert any(r["programme"] == "nurly-kosh" and r["status"] == "planned" and r["value"] == "75000"
+                   and r["unit"] == "family" for r in result)
+
+
+# ---------------------------------------------------------------------------
+# Engine parity: Oxigraph vs rdflib
+# ---------------------------------------------------------------------------
+
+PARITY = [
+    ("agreements-binding", {"countries": "BLR,GEO", "on": "2005-06-29"}),
+    ("agreements-binding", {"countries": "BLR,KGZ", "on": "2000-12-31"}),
+    ("agreements-binding", {"countries": "BLR", "on": "2010-01-01"}),
+    ("agreements-of", {"country": "GEO", "on": "2005-06-30"}),
+    ("agreements-of", {"country": "KGZ", "on": "2000-06-01"}),
+    ("parties", {"agreement": "cu-ces-treaty-1999"}),
+    ("parties", {"agreement": CIS_PROG}),
+    ("members", {"organisation": "cis", "on": "2000-01-01"}),
+    ("members", {"organisation": "ces", "on": "2012-01-01"}),
+    ("flows", {}),
+    ("flows", {"origin": "RUS", "destination": "BLR", "from": "2000"}),
+    ("flows", {"source": "mia-belarus"}),
+    ("timeline", {"country": "GEO"}),
+    ("timeline", {"country": "KAZ"}),
+    ("programmes", {}),
+    ("programmes", {"country": "KAZ"}),
+]
+
+
+@pytest.fixture(scope="module")
+def rdflib_engine(query_store):
+    return RdflibEngine.from_nquads((query_store / "current" / "graph.nq").read_bytes())
+
+
+def _sorted(values):
+    return sorted(values, key=lambda row: json.dumps(row, sort_keys=True))
+
+
+@pytest.mark.parametrize("name,params", PARITY, ids=[f"{n}-{i}" for i, (n, _) in enumerate(PARITY)])
+def test_engine_parity(query_store, rdflib_engine, name, params):
+    oxigraph = mrkg.query(name, store=query_store, **params).values()
+    named = get(name)
+    baseline = run_named(rdflib_engine, named, bind(named, params)).values()
+    assert _sorted(oxigraph) == _sorted(baseline)
+
+
+def test_parity_covers_every_query_but_discrepancies():
+    assert {n for n, _ in PARITY} == set(ALL_QUERIES) - {"source-discrepancies"}
+
+
+# ---------------------------------------------------------------------------
+# Parameter errors and injection
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,params,expected", [
+    ("nope", {}, "no named query 'nope'"),
+    ("agreements-binding", {"countries": "BLR", "colour": "red"}, "takes no parameter colour"),
+    ("agreements-binding", {}, "needs countries="),
+    ("agreements-of", {"country": "XYZ"}, "'XYZ' is not an ISO 3166 alpha-3 country code"),
+    ("agreements-binding", {"countries": "BLR,XYZ"}, "'XYZ' is not an ISO 3166"),
+    ("agreements-binding", {"countries": "BLR", "on": "2020-13-01"}, "2020-13-01"),
+    ("flows", {"from": "20x0"}, "is not a year"),
+    ("flows", {"to": "99"}, "is not a year"),
+])
+def test_parameter_errors(mini_store, name, params, expected):
+    with pytest.raises(QueryError) as error:
+        mrkg.query(name, store=mini_store, **params)
+    assert expected in str(error.value)
+
+
+def test_error_messages_are_helpful(mini_store):
+    with pytest.raises(QueryError) as error:
+        mrkg.query("nope", store=mini_store)
+    assert "agreements-binding" in str(error.value)  # lists the known queries
+    with pytest.raises(QueryError) as error:
+        mrkg.query("agreements-binding", store=mini_store)
+    assert "usage: mrkg query agreements-binding" in str(error.value)
+
+
+def test_injection_in_countries_is_rejected(mini_store):
+    with pytest.raises(QueryError):
+        mrkg.query("agreements-binding", countries='BLR,KAZ") } #', store=mini_store)
+
+
+@pytest.mark.parametrize("value", ['KAZ" } #', "KAZ> } #", "KAZ . ?s ?p ?o"])
+def test_injection_in_country_is_rejected(mini_store, value):
+    with pytest.raises(QueryError):
+        mrkg.query("agreements-of", country=value, store=mini_store)
+
+
+def test_country_is_bound_as_a_term_not_pasted(mini_store):
+    from rdflib import URIRef
+
+    named = get("agreements-of")
+    before = named.text
+    bindings = bind(named, {"country": "KAZ", "on": "2020-01-01"})
+    assert bindings["country"] == URIRef(ID + "country/KAZ")
+    mrkg.query("agreements-of", country="KAZ", store=mini_store)
+    assert get("agreements-of").text == before
+    countries = bind(get("agreements-binding"), {"countries": "kaz, BLR"})["countries"]
+    assert str(countries) == " BLR KAZ "
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+def test_cli_query_json(mini_store, capsys):
+    code = mrkg.cli.main(["--store", str(mini_store), "query", "agreements-binding", "countries=BLR",
+                          "on=2020-01-01", "--format", "json"])
+    out = capsys.readouterr().out
+    assert code in (0, None)
+    data = json.loads(out)
+    assert data["head"]["vars"] == list(get("agreements-binding").columns)
+    assert data["results"]["bindings"][0]["instrument"]["value"] == "cu-ces-treaty-1999"
+
+
+def test_cli_query_json_real(real_store, capsys):
+    code = mrkg.cli.main(["--store", str(real_store), "query", "agreements-binding", "countries=BLR,KAZ",
+                          "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code in (0, None)
+    assert "instrument" in data["head"]["vars"]
+    assert data["results"]["bindings"]
+
+
+def test_cli_query_csv(mini_store, capsys):
+    code = mrkg.cli.main(["--store", str(mini_store), "query", "agreements-binding", "countries=BLR,KAZ",
+                          "--format", "csv"])
+    out = capsys.readouterr().out
+    assert code in (0, None)
+    assert out.splitlines()[0] == ",".join(get("agreements-binding").columns)
+
+
+def test_cli_unknown_query(mini_store, capsys):
+    code = mrkg.cli.main(["--store", str(mini_store), "query", "nope"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "nope" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_cli_list_countries(mini_store, capsys):
+    code = mrkg.cli.main(["--store", str(mini_store), "list", "countries"])
+    assert code in (0, None)
+    assert "BLR" in capsys.readouterr().out
+
+
+def test_cli_describe(mini_store, capsys):
+    code = mrkg.cli.main(["--store", str(mini_store), "describe", "cu-ces-treaty-1999"])
+    out = capsys.readouterr().out
+    assert code in (0, None)
+    assert "cu-ces-treaty-1999" in out
+    assert CU_TITLE in out
+
+
+def test_cli_queries(capsys):
+    code = mrkg.cli.main(["queries"])
+    out = capsys.readouterr().out
+    assert code in (0, None)
+    for name in ALL_QUERIES:
+        assert name in out

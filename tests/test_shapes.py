@@ -1,0 +1,317 @@
+"""The real graph passes its checks, and every check can fail.
+
+* The assembled graph of the real sources conforms to ``ontology/shapes.ttl``.
+* Each ``queries/checks/*-violation.rq`` returns no row on it.
+* For each violation query, and for each shape, a slightly broken copy of the real
+  graph (one triple added, removed or replaced) makes the check report the record
+  that was broken, so no check passes merely because it cannot fail. Where a check
+  respects date precision, a look-alike that is *possibly* in order is not reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from mrkg.graph.assemble import to_dataset
+from mrkg.graph.checks import check_shapes, run_violation_queries, union_graph, violation_queries
+from mrkg.loaders import read_sources
+from mrkg.ontology import iris
+from mrkg.ontology.namespace import MRKG, ORG, SCHEMA, SDMX_MEASURE, TIME
+
+# (XSD itself is not a module attribute: pytest's collection probes module attributes, and
+# rdflib's XSD namespace warns about every unknown name it is asked for.)
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+XSD_GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+XSD_GYEARMONTH = URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth")
+
+PREFIXES = """
+PREFIX mrkg: <https://w3id.org/mrkg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+@pytest.fixture(scope="module")
+def real() -> Graph:
+    return union_graph(to_dataset(read_sources()))
+
+
+def copy(graph: Graph) -> Graph:
+    out = Graph()
+    out += graph
+    return out
+
+
+def pick(graph: Graph, where: str) -> dict:
+    """The first row (in a stable order) of ``SELECT * WHERE { where }``; the real data must have one."""
+    rows = [row.asdict() for row in graph.query(PREFIXES + f"SELECT * WHERE {{ {where} }}")]
+    assert rows, f"the real graph has no match for: {where}"
+    return sorted(rows, key=lambda row: sorted((k, str(v)) for k, v in row.items()))[0]
+
+
+def replace(graph: Graph, subject, predicate, new_object) -> None:
+    graph.remove((subject, predicate, None))
+    graph.add((subject, predicate, new_object))
+
+
+# --------------------------------------------------------------------------
+# The real graph passes
+# --------------------------------------------------------------------------
+
+
+def test_real_graph_conforms_to_shapes(real):
+    assert check_shapes(real) == []
+
+
+@pytest.mark.parametrize("name", sorted(violation_queries()))
+def test_violation_query_finds_nothing_on_real_graph(real, name):
+    assert run_violation_queries(real)[name] == []
+
+
+# --------------------------------------------------------------------------
+# Each violation query can fail
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    label: str
+    # breaks a copy of the real graph in place and returns the IRI the query must report in
+    # ``column`` (None: the change is possibly in order and must not be reported)
+    breaks: Callable[[Graph], URIRef | None]
+    column: str
+
+    @property
+    def reports(self) -> bool:
+        return not self.label.endswith("-not-reported")
+
+
+def _binding_retyped(g: Graph) -> URIRef:
+    row = pick(g, "?p mrkg:instrument ?i ; mrkg:entryIntoForce ?d . ?i a mrkg:InternationalAgreement .")
+    g.remove((row["i"], RDF.type, None))
+    g.add((row["i"], RDF.type, MRKG.NonBindingInstrument))
+    return row["p"]
+
+
+def _binding_programme_party(g: Graph) -> URIRef:
+    row = pick(g, "?i a mrkg:Programme .")
+    participation = iris.entity("participation", "test", "KAZ", "broken")
+    g.add((participation, RDF.type, MRKG.Participation))
+    g.add((participation, MRKG.instrument, row["i"]))
+    g.add((participation, MRKG.entryIntoForce, Literal("2010", datatype=XSD_GYEAR)))
+    g.add((participation, MRKG.party, iris.country("KAZ")))
+    g.add((participation, DCTERMS.source, pick(g, "?d a mrkg:SourceDocument .")["d"]))
+    g.add((participation, MRKG.locator, Literal("test")))
+    return participation
+
+
+def _draft_in_force(g: Graph) -> URIRef:
+    draft = iris.instrument("test-draft")
+    g.add((draft, RDF.type, MRKG.DraftInstrument))
+    g.add((draft, MRKG.entryIntoForce, Literal("2010", datatype=XSD_GYEAR)))
+    return draft
+
+
+def _draft_with_party_in_force(g: Graph) -> URIRef:
+    row = pick(g, "?p mrkg:instrument ?i ; mrkg:entryIntoForce ?d . ?i a mrkg:InternationalAgreement .")
+    g.add((row["i"], RDF.type, MRKG.DraftInstrument))
+    return row["i"]
+
+
+def _add_membership_end(g: Graph, years_after_start: int) -> URIRef:
+    """End a membership that has only a start day, at a year relative to its start (year precision)."""
+    row = pick(g, "?m org:memberDuring ?period . ?period time:hasBeginning/time:inXSDDate ?start . "
+                  "FILTER NOT EXISTS { ?period time:hasEnd ?e }")
+    instant = URIRef(f"{row['period']}/end")
+    year = int(str(row["start"])[:4]) + years_after_start
+    g.add((row["period"], TIME.hasEnd, instant))
+    g.add((instant, RDF.type, TIME.Instant))
+    g.add((instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD_GYEAR)))
+    return row["m"]
+
+
+def _membership_ends_year_before(g: Graph) -> URIRef:
+    return _add_membership_end(g, -1)
+
+
+def _membership_ends_same_year(g: Graph) -> None:
+    _add_membership_end(g, 0)
+    return None  # ends some time in the year it starts: possibly in order
+
+
+def _eif_before_signature(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:Participation ; mrkg:signatureDate ?s ; mrkg:entryIntoForce ?d .")
+    replace(g, row["p"], MRKG.entryIntoForce, Literal("1900-01-01", datatype=XSD_DATE))
+    return row["p"]
+
+
+def _withdrawal_month_before(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:Participation ; mrkg:entryIntoForce ?d . "
+                  "FILTER(DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#date>)")
+    year = int(str(row["d"])[:4]) - 1
+    g.add((row["p"], MRKG.withdrawalDate, Literal(f"{year}-12", datatype=XSD_GYEARMONTH)))
+    return row["p"]
+
+
+def _withdrawal_same_year(g: Graph) -> None:
+    row = pick(g, "?p a mrkg:Participation ; mrkg:entryIntoForce ?d . "
+                  "FILTER(DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#date>)")
+    g.add((row["p"], MRKG.withdrawalDate, Literal(str(row["d"])[:4], datatype=XSD_GYEAR)))
+    return None  # withdrawal some time in the year of entry into force: possibly in order
+
+
+def _uncited_membership(g: Graph) -> URIRef:
+    row = pick(g, "?m a org:Membership ; dcterms:source ?d .")
+    g.remove((row["m"], DCTERMS.source, None))
+    return row["m"]
+
+
+def _uncited_observation(g: Graph) -> URIRef:
+    row = pick(g, "?o a qb:Observation ; dcterms:source ?d .")
+    g.remove((row["d"], RDF.type, MRKG.SourceDocument))  # the cited document is no longer described
+    return row["o"]
+
+
+VIOLATION_CASES = [
+    Case("binding-without-binding-class-violation", "agreement-retyped-non-binding", _binding_retyped, "participation"),
+    Case("binding-without-binding-class-violation", "programme-party-in-force", _binding_programme_party,
+         "participation"),
+    Case("draft-in-force-violation", "draft-in-force", _draft_in_force, "instrument"),
+    Case("draft-in-force-violation", "draft-with-party-in-force", _draft_with_party_in_force, "instrument"),
+    Case("membership-ends-before-start-violation", "ends-year-before-start", _membership_ends_year_before,
+         "membership"),
+    Case("membership-ends-before-start-violation", "ends-in-start-year-not-reported", _membership_ends_same_year,
+         "membership"),
+    Case("participation-dates-out-of-order-violation", "entry-into-force-before-signature", _eif_before_signature,
+         "participation"),
+    Case("participation-dates-out-of-order-violation", "withdrawal-month-before-entry-into-force",
+         _withdrawal_month_before, "participation"),
+    Case("participation-dates-out-of-order-violation", "withdrawal-in-year-of-entry-into-force-not-reported",
+         _withdrawal_same_year, "participation"),
+    Case("uncited-record-violation", "membership-without-source", _uncited_membership, "record"),
+    Case("uncited-record-violation", "observation-citing-undescribed-document", _uncited_observation, "record"),
+]
+
+
+def test_every_violation_query_has_a_broken_graph():
+    covered = {case.query for case in VIOLATION_CASES if case.reports}
+    assert covered == set(violation_queries()), "write a broken-graph case for each violation query"
+
+
+@pytest.mark.parametrize("case", VIOLATION_CASES, ids=lambda case: f"{case.query}:{case.label}")
+def test_violation_query_can_fail(real, case):
+    broken = copy(real)
+    expected = case.breaks(broken)
+    assert (expected is not None) == case.reports
+    rows = run_violation_queries(broken)
+    if expected is None:
+        assert rows[case.query] == [], f"{case.query} reported a change that is possibly in order"
+    else:
+        reported = {row[case.column] for row in rows[case.query]}
+        assert str(expected) in reported, f"{case.query} did not report {expected}; it reported {rows[case.query]}"
+    others = {name: found for name, found in rows.items() if name != case.query and found}
+    assert others == {}, f"breaking one thing tripped other checks too: {others}"
+
+
+# --------------------------------------------------------------------------
+# Each shape can fail
+# --------------------------------------------------------------------------
+
+
+def _shape_instrument(g: Graph) -> URIRef:
+    row = pick(g, "?i a mrkg:InternationalAgreement ; rdfs:label ?l .")
+    g.add((row["i"], RDFS.label, Literal("A second English label", lang="en")))  # maxCount 1
+    return row["i"]
+
+
+def _shape_national_act(g: Graph) -> URIRef:
+    row = pick(g, "{ ?i a mrkg:NationalLaw } UNION { ?i a mrkg:Decree }")
+    g.remove((row["i"], SCHEMA.legislationJurisdiction, None))
+    return row["i"]
+
+
+def _shape_cited(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:Participation ; mrkg:locator ?l .")
+    g.remove((row["p"], MRKG.locator, None))
+    return row["p"]
+
+
+def _shape_participation(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:Participation .")
+    replace(g, row["p"], MRKG.party, iris.country("XXX"))  # not a described country
+    return row["p"]
+
+
+def _shape_partial_date(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:Participation ; mrkg:signatureDate ?d .")
+    replace(g, row["p"], MRKG.signatureDate, Literal("26.02.1999"))  # a string, not a typed date
+    return row["p"]
+
+
+def _shape_membership(g: Graph) -> URIRef:
+    row = pick(g, "?m a org:Membership .")
+    replace(g, row["m"], ORG.member, iris.organisation("cis"))  # members are countries
+    return row["m"]
+
+
+def _shape_observation(g: Graph) -> URIRef:
+    row = pick(g, "?o a qb:Observation .")
+    replace(g, row["o"], SDMX_MEASURE.obsValue, Literal("710,000"))  # not an xsd:decimal
+    return row["o"]
+
+
+def _shape_country(g: Graph) -> URIRef:
+    country = iris.country("BLR")
+    replace(g, country, MRKG.iso3166Alpha3, Literal("blr"))
+    return country
+
+
+def _shape_source_document(g: Graph) -> URIRef:
+    row = pick(g, "?d a mrkg:SourceDocument .")
+    replace(g, row["d"], MRKG.sha256, Literal("not-a-checksum"))
+    return row["d"]
+
+
+def _shape_labelled(g: Graph) -> URIRef:
+    unit = iris.entity("unit", "person")
+    g.remove((unit, DCTERMS.identifier, None))
+    return unit
+
+
+SHAPE_CASES = {
+    "Instrument": _shape_instrument,
+    "NationalAct": _shape_national_act,
+    "Cited": _shape_cited,
+    "Participation": _shape_participation,
+    "PartialDate": _shape_partial_date,
+    "Membership": _shape_membership,
+    "Observation": _shape_observation,
+    "Country": _shape_country,
+    "SourceDocument": _shape_source_document,
+    "Labelled": _shape_labelled,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPE_CASES), ids=lambda shape: f"shapes:{shape}")
+def test_shape_can_fail(real, shape):
+    broken = copy(real)
+    focus = SHAPE_CASES[shape](broken)
+    violations = check_shapes(broken)
+    assert violations, f"shapes:{shape} did not report the broken graph"
+    assert any(v.startswith(f"{focus} ") for v in violations), (
+        f"shapes:{shape} did not report {focus}; it reported {violations}"
+    )
+    # Only the broken record is reported (pyshacl also reports a nested sh:node failure
+    # with the offending value itself as focus node, which is not a record).
+    records = {v.split(" ", 1)[0] for v in violations if v.startswith("https://w3id.org/mrkg/")}
+    assert records == {str(focus)}, violations
