@@ -97,14 +97,21 @@ class Result:
         return out.getvalue()
 
     def to_table(self, width: int = 160) -> str:
+        """Aligned columns for a terminal: empty columns are dropped, the widest are clipped first."""
         if self.boolean is not None:
-            return "yes" if self.boolean else "no"
-        rows = [[_short(v) for v in row.values()] for row in self.values()]
-        headers = list(self.variables)
-        if not rows:
+            return "yes\n" if self.boolean else "no\n"
+        values = self.values()
+        if not values:
             return "(no rows)\n"
-        limit = max(12, (width - 2 * len(headers)) // max(1, len(headers)))
-        widths = [min(limit, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(headers)]
+        headers = [v for v in self.variables if any(row[v] is not None for row in values)]
+        rows = [[_short(row[h]) for h in headers] for row in values]
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+        budget = max(width - 2 * (len(headers) - 1), 8 * len(headers))
+        while sum(widths) > budget:
+            widest = widths.index(max(widths))
+            if widths[widest] <= 8:
+                break
+            widths[widest] -= 1
 
         def line(cells):
             return "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()

@@ -503,6 +503,11 @@ def test_cli_describe(mini_store, capsys):
     out = capsys.readouterr().out
     assert code in (0, None)
     assert "cu-ces-treaty-1999" in out
+    assert "rows)" in out and "property" in out
+    code = mrkg.cli.main(["--store", str(mini_store), "describe", "cu-ces-treaty-1999", "--format", "csv"])
+    out = capsys.readouterr().out
+    assert code in (0, None)
+    assert out.splitlines()[1].startswith("property,value")
     assert CU_TITLE in out
 
 
