@@ -56,7 +56,10 @@ def check_shapes(data: Graph) -> list[str]:
     from rdflib.namespace import SH
 
     messages = []
+    nested = set(results.objects(None, SH.detail))
     for result in results.subjects(predicate=None, object=SH.ValidationResult):
+        if result in nested:
+            continue
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)

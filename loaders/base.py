@@ -13,12 +13,12 @@ from typing import Generic, Iterator, TypeVar
 
 from pydantic import BaseModel
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import LineDict, Problems, line_of, read_yaml, validate
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import MRKG
+from mrkg.ontology.namespace import MRKG, TIME
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -108,10 +108,6 @@ def cite(node: URIRef, stem: str, locator: str, quote: str | None = None) -> Ite
 
 
 def period_triples(period) -> Iterator[tuple]:
-    from rdflib.namespace import RDF, RDFS, XSD
-
-    from mrkg.ontology.namespace import TIME
-
     node = iris.entity("period", period.slug)
     yield node, RDF.type, TIME.ProperInterval
     yield node, RDFS.label, Literal(period.label)

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from pydantic import Field
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from mrkg.loaders.base import Located, read_yaml_list
 from mrkg.loaders.registry import Registry
@@ -60,4 +60,4 @@ def describe_graph(graph: URIRef, title: str, derived_from: URIRef | None) -> It
     if derived_from is not None:
         yield graph, PROV.wasDerivedFrom, derived_from
     yield graph, PROV.wasAttributedTo, URIRef(iris.BASE)
-    yield graph, DCTERMS.type, Literal("named graph", datatype=XSD.string)
+    yield graph, DCTERMS.type, Literal("named graph")

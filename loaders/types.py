@@ -28,7 +28,7 @@ def _identifier(value: object) -> str:
 Identifier = Annotated[str, BeforeValidator(_identifier)]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PartialDate:
     """A date known to the day, the month or only the year.
 

@@ -34,7 +34,6 @@ from mrkg.ontology import iris
 
 QUERIES_DIR = Path(__file__).resolve().parent
 CHECKS_DIR = QUERIES_DIR / "checks"
-_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class QueryError(Exception):
