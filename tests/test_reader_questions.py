@@ -1,0 +1,92 @@
+"""A reader's questions about each source document, answered through the named queries.
+
+Each ``tests/reader_questions/<document>.yaml`` lists questions a reader of that document
+would ask, the named query and parameters that answer it, and the rows the document says the
+answer must contain::
+
+    questions:
+      - ask: Who signed the Joint Declaration on Mobility Partnership, and when?
+        query: parties
+        params: {agreement: eu-belarus-mobility-partnership-2016}
+        expect:                      # rows that must be in the answer; only these columns are compared
+          - {party: BLR, signed: "2016-10-13"}
+        rows: 9                      # optional: the exact number of rows
+
+IRIs minted by mrkg compare by their identifier (``.../id/country/BLR`` is ``BLR``), numbers by
+value (``17790`` equals ``17790.0``), and an expected ``null`` matches an empty cell.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+import yaml
+
+import mrkg
+from mrkg.loaders import documents, read_sources
+from mrkg.ontology import iris
+
+QUESTIONS_DIR = Path(__file__).resolve().parent / "reader_questions"
+MIN_QUESTIONS = 5
+ID_BASE = f"{iris.BASE}id/"
+
+
+def _load() -> dict[str, list[dict]]:
+    out = {}
+    for path in sorted(QUESTIONS_DIR.glob("*.yaml")):
+        out[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    return out
+
+
+QUESTIONS = _load()
+CASES = [pytest.param(stem, q, id=f"{stem[:3]}-{i + 1}-{q['query']}")
+         for stem, qs in QUESTIONS.items() for i, q in enumerate(qs)]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("reader") / "store"
+    mrkg.build(store=path)
+    return path
+
+
+def _cell(value: str | None) -> str | None:
+    if value is not None and value.startswith(ID_BASE):
+        return value.rsplit("/", 1)[1]
+    return value
+
+
+def _same(expected, actual: str | None) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    expected = str(expected)
+    if expected == actual:
+        return True
+    try:
+        return Decimal(expected) == Decimal(actual)
+    except InvalidOperation:
+        return False
+
+
+def test_every_document_has_enough_questions():
+    documents = {d.record.stem for d in read_sources().of(documents)
+                 if d.record.file.endswith(".txt")}
+    short = {d: len(QUESTIONS.get(d, [])) for d in documents if len(QUESTIONS.get(d, [])) < MIN_QUESTIONS}
+    assert not short, f"documents with fewer than {MIN_QUESTIONS} reader questions: {short}"
+
+
+@pytest.mark.parametrize("stem,question", CASES)
+def test_reader_question(store, stem, question):
+    result = mrkg.query(question["query"], store=store, **question.get("params", {}))
+    answer = [{k: _cell(v) for k, v in row.items()} for row in result.values()]
+    for expected in question.get("expect", []):
+        unknown = set(expected) - set(result.variables)
+        assert not unknown, f"{question['ask']}: columns {sorted(unknown)} are not in {question['query']}"
+        assert any(all(_same(v, row[k]) for k, v in expected.items()) for row in answer), (
+            f"{question['ask']}\nexpected a row {expected}\nin the answer of {question['query']}:\n"
+            + "\n".join(str({k: row[k] for k in expected}) for row in answer)
+        )
+    if "rows" in question:
+        assert len(answer) == question["rows"], f"{question['ask']}: {len(answer)} rows, expected {question['rows']}"
