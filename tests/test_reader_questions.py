@@ -12,8 +12,10 @@ answer must contain::
           - {party: BLR, signed: "2016-10-13"}
         rows: 9                      # optional: the exact number of rows
 
-IRIs minted by mrkg compare by their identifier (``.../id/country/BLR`` is ``BLR``), numbers by
-value (``17790`` equals ``17790.0``), and an expected ``null`` matches an empty cell.
+IRIs minted by mrkg compare by their identifier (``.../id/country/BLR`` is ``BLR``), ontology
+terms by their local name (``mrkg:Programme`` is ``Programme``), numbers by value (``17790``
+equals ``17790.0``), lists of identifiers in any order (``LVA POL`` equals ``POL LVA``), and an
+expected ``null`` matches an empty cell.
 """
 
 from __future__ import annotations
@@ -22,21 +24,26 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
-import yaml
 
 import mrkg
 from mrkg.loaders import documents, read_sources
+from mrkg.loaders.strict import Problems, read_yaml
 from mrkg.ontology import iris
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "reader_questions"
 MIN_QUESTIONS = 5
 ID_BASE = f"{iris.BASE}id/"
+ONTOLOGY = "https://w3id.org/mrkg/ontology#"
 
 
 def _load() -> dict[str, list[dict]]:
+    # The loaders' strict YAML: `on:` and `no` stay strings, dates stay text, duplicate keys fail.
     out = {}
     for path in sorted(QUESTIONS_DIR.glob("*.yaml")):
-        out[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+        problems = Problems()
+        data = read_yaml(path, problems)
+        problems.raise_if_any()
+        out[path.stem] = data["questions"]
     return out
 
 
@@ -55,6 +62,8 @@ def store(tmp_path_factory):
 def _cell(value: str | None) -> str | None:
     if value is not None and value.startswith(ID_BASE):
         return value.rsplit("/", 1)[1]
+    if value is not None and value.startswith(ONTOLOGY):
+        return value[len(ONTOLOGY):]
     return value
 
 
@@ -62,7 +71,7 @@ def _same(expected, actual: str | None) -> bool:
     if expected is None or actual is None:
         return expected is None and actual is None
     expected = str(expected)
-    if expected == actual:
+    if expected == actual or sorted(expected.split(" ")) == sorted(actual.split(" ")):
         return True
     try:
         return Decimal(expected) == Decimal(actual)
@@ -71,9 +80,8 @@ def _same(expected, actual: str | None) -> bool:
 
 
 def test_every_document_has_enough_questions():
-    documents = {d.record.stem for d in read_sources().of(documents)
-                 if d.record.file.endswith(".txt")}
-    short = {d: len(QUESTIONS.get(d, [])) for d in documents if len(QUESTIONS.get(d, [])) < MIN_QUESTIONS}
+    texts = {d.record.stem for d in read_sources().of(documents) if d.record.kind == "document"}
+    short = {d: len(QUESTIONS.get(d, [])) for d in sorted(texts) if len(QUESTIONS.get(d, [])) < MIN_QUESTIONS}
     assert not short, f"documents with fewer than {MIN_QUESTIONS} reader questions: {short}"
 
 
