@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mrkg.loaders import countries, documents, instruments, memberships, observations, organisations, vocabularies
+from mrkg.loaders import (
+    countries, documents, instruments, memberships, observations, organisations, roles, vocabularies, zones,
+)
 from mrkg.loaders.base import Located
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import InputError, InputProblem, Problems
 
-LOADERS = (documents, countries, vocabularies, organisations, instruments, memberships, observations)
+LOADERS = (documents, countries, vocabularies, organisations, instruments, memberships, roles, zones, observations)
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
 

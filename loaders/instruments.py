@@ -20,7 +20,7 @@ from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
 from mrkg.loaders.types import Date, Identifier, PartialDate, PeriodField, Record, known
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import MRKG, SCHEMA
+from mrkg.ontology.namespace import ELI, MRKG, SCHEMA
 
 KIND = "instrument"
 FILE = "instruments.yaml"
@@ -33,6 +33,7 @@ CLASSES = {
     "decree": MRKG.Decree,
     "policy-concept": MRKG.PolicyConcept,
     "programme": MRKG.Programme,
+    "policy-measure": MRKG.PolicyMeasure,
     "draft": MRKG.DraftInstrument,
 }
 TYPES = {
@@ -40,6 +41,9 @@ TYPES = {
     "protocol": MRKG.Protocol, "decision": MRKG.Decision, "declaration": MRKG.Declaration,
     "memorandum": MRKG.Memorandum, "law": MRKG.Law, "decree": MRKG.DecreeType,
     "resolution": MRKG.Resolution, "concept": MRKG.Concept, "programme": MRKG.ProgrammeType,
+    "amendment": MRKG.Amendment, "strategy": MRKG.Strategy, "project": MRKG.Project,
+    "funding-instrument": MRKG.FundingInstrumentType, "scheme": MRKG.Scheme,
+    "information-system": MRKG.InformationSystem,
 }
 CONSENT_TYPES = {
     "ratification": MRKG.Ratification, "accession": MRKG.Accession, "acceptance": MRKG.Acceptance,
@@ -49,6 +53,13 @@ POLICY_AREAS = {
     "labour-migration": MRKG.LabourMigration, "freedom-of-movement": MRKG.FreedomOfMovement,
     "equal-treatment": MRKG.EqualTreatment, "migration-policy-coordination": MRKG.MigrationPolicyCoordination,
     "irregular-migration": MRKG.IrregularMigration, "ethnic-return": MRKG.EthnicReturn, "asylum": MRKG.Asylum,
+    "migration-management": MRKG.MigrationManagement, "human-trafficking": MRKG.HumanTrafficking,
+    "legal-mobility": MRKG.LegalMobility, "civil-society": MRKG.CivilSociety,
+    "migration-and-development": MRKG.MigrationAndDevelopment, "social-security": MRKG.SocialSecurity,
+    "visa-policy": MRKG.VisaPolicy, "readmission": MRKG.Readmission, "border-traffic": MRKG.BorderTraffic,
+    "education-and-youth": MRKG.EducationAndYouth, "exit-and-entry": MRKG.ExitAndEntry,
+    "integration": MRKG.Integration, "entrepreneurship": MRKG.Entrepreneurship,
+    "migration-statistics": MRKG.MigrationStatistics,
 }
 NATIONAL = {"national-law", "decree"}
 
@@ -119,6 +130,13 @@ class InstrumentRecord(Record):
     termination: Date | None = None
     period: PeriodField | None = None
     policy_areas: list[TypingLiteral[tuple(POLICY_AREAS)]] = []  # type: ignore[valid-type]
+    amends: Identifier | None = None
+    part_of: Identifier | None = None
+    responsible: list[str] = []
+    funded_by: list[str] = []
+    covers: list[str] = []
+    target_group: str | None = Field(default=None, min_length=1)
+    purpose: str | None = Field(default=None, min_length=1)
     locator: str = Field(min_length=1)
     quote: str | None = None
     note: str | None = None
@@ -138,6 +156,25 @@ class InstrumentRecord(Record):
             known("country", value, info, "countries are ISO 3166 alpha-3 codes such as KAZ")
         return value
 
+    @field_validator("responsible", "funded_by")
+    @classmethod
+    def _known_organisations(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        for value in values:
+            known("organisation", value, info, "organisations are listed in curated/organisations.yaml "
+                  "or a document's organisations.yaml")
+        if len(set(values)) != len(values):
+            raise ValueError("an organisation is listed twice")
+        return values
+
+    @field_validator("covers")
+    @classmethod
+    def _known_countries(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        for value in values:
+            known("country", value, info, "countries are ISO 3166 alpha-3 codes such as BLR")
+        if len(set(values)) != len(values):
+            raise ValueError("a country is listed twice")
+        return values
+
     @model_validator(mode="after")
     def _consistent(self) -> "InstrumentRecord":
         if self.class_ in NATIONAL:
@@ -148,6 +185,8 @@ class InstrumentRecord(Record):
         if self.class_ == "draft":
             if self.entry_into_force or any(p.in_force or p.consent for p in self.parties):
                 raise ValueError("a draft has no entry into force and no consent to be bound")
+        if self.amends == self.id or self.part_of == self.id:
+            raise ValueError("an instrument cannot amend or be part of itself")
         if _before(self.entry_into_force, self.date):
             raise ValueError(f"entry into force {self.entry_into_force} is before signature or adoption {self.date}")
         if _before(self.termination, self.entry_into_force):
@@ -163,9 +202,19 @@ class InstrumentRecord(Record):
 
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[InstrumentRecord]]:
+    records: list[Located[InstrumentRecord]] = []
     for path, stem in curated_files(root, FILE, registry, problems):
-        yield from read_yaml_list(path, root, "instruments", InstrumentRecord, KIND,
-                                  registry, problems, document_graph(stem), stem)
+        records.extend(read_yaml_list(path, root, "instruments", InstrumentRecord, KIND,
+                                      registry, problems, document_graph(stem), stem))
+    # amends and part_of may point to an instrument of any document, so they are checked
+    # once every instrument has been read.
+    for located in records:
+        for field in ("amends", "part_of"):
+            target = getattr(located.record, field)
+            if target is not None and not registry.has(KIND, target):
+                problems.add(located.file, located.line, located.record.id, field,
+                             f"unknown instrument {target!r}", "the id of an instrument in some instruments.yaml")
+    yield from records
 
 
 def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
@@ -200,6 +249,20 @@ def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
         yield from period_triples(inst.period)
     for area in inst.policy_areas:
         yield node, MRKG.policyArea, POLICY_AREAS[area]
+    if inst.amends:
+        yield node, ELI.amends, iris.instrument(inst.amends)
+    if inst.part_of:
+        yield node, DCTERMS.isPartOf, iris.instrument(inst.part_of)
+    for body in inst.responsible:
+        yield node, MRKG.responsibleBody, iris.organisation(body)
+    for funder in inst.funded_by:
+        yield node, SCHEMA.funder, iris.organisation(funder)
+    for country in inst.covers:
+        yield node, DCTERMS.spatial, iris.country(country)
+    if inst.target_group:
+        yield node, MRKG.targetGroup, Literal(inst.target_group, lang="en")
+    if inst.purpose:
+        yield node, DCTERMS.description, Literal(inst.purpose, lang="en")
     if inst.note:
         yield node, SKOS.editorialNote, Literal(inst.note, lang="en")
     yield from cite(node, stem, inst.locator, inst.quote)

@@ -1,7 +1,8 @@
 """Statistical observations: ``sources/curated/<document>/observations.csv``.
 
 One row per figure, written as the document prints it (sign, unit and
-multiplier included), with the statistical source the document names, a
+multiplier included, "over"/"about"/"nearly" as a qualifier, a range with its
+upper bound), with the statistical source the document names, a
 locator and a quote. Rows become Data Cube observations with the one shared
 structure (``mrkg:observationStructure``), so curated and third-party
 figures line up.
@@ -28,14 +29,18 @@ from mrkg.ontology.namespace import MRKG, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SD
 KIND = "observation"
 FILE = "observations.csv"
 COLUMNS = [
-    "id", "measure", "origin", "destination", "area", "programme", "funding_source", "status",
-    "period", "value", "unit", "statistical_source", "locator", "quote", "note",
+    "id", "measure", "origin", "destination", "area", "instrument", "funding_source", "status",
+    "period", "value", "qualifier", "upper", "unit", "statistical_source", "locator", "quote", "note",
 ]
 FUNDING_SOURCES = {
     "national-budget": MRKG.NationalBudget, "local-budgets": MRKG.LocalBudgets,
-    "other-sources": MRKG.OtherSources, "all-sources": MRKG.AllSources,
+    "other-sources": MRKG.OtherSources, "all-sources": MRKG.AllSources, "eu-budget": MRKG.EuBudget,
 }
-STATUSES = {"planned": MRKG.Planned, "reported": MRKG.Reported}
+STATUSES = {"planned": MRKG.Planned, "reported": MRKG.Reported, "stipulated": MRKG.Stipulated}
+QUALIFIERS = {"over": MRKG.Over, "about": MRKG.About, "nearly": MRKG.Nearly, "under": MRKG.Under,
+              "range": MRKG.Range}
+# Which place or instrument columns each kind of measure needs.
+NEEDS = {"bilateral": {"origin", "destination"}, "area": {"area"}, "instrument": {"instrument"}}
 
 
 def _place(value: str | None, info: ValidationInfo) -> str | None:
@@ -55,11 +60,13 @@ class ObservationRecord(Record):
     origin: str | None = None
     destination: str | None = None
     area: str | None = None
-    programme: str | None = None
+    instrument: str | None = None
     funding_source: TypingLiteral[tuple(FUNDING_SOURCES)] | None = None  # type: ignore[valid-type]
     status: TypingLiteral[tuple(STATUSES)] | None = None  # type: ignore[valid-type]
     period: PeriodField
     value: Decimal
+    qualifier: TypingLiteral[tuple(QUALIFIERS)] | None = None  # type: ignore[valid-type]
+    upper: Decimal | None = None
     unit: str
     statistical_source: str | None = None
     locator: str = Field(min_length=1)
@@ -70,7 +77,7 @@ class ObservationRecord(Record):
     _destination = field_validator("destination")(_place)
     _area = field_validator("area")(_place)
 
-    @field_validator("value", mode="before")
+    @field_validator("value", "upper", mode="before")
     @classmethod
     def _decimal(cls, value: object) -> Decimal:
         try:
@@ -101,14 +108,11 @@ class ObservationRecord(Record):
             known("statistical-source", value, info, "sources are listed in reference/statistical-sources.yaml")
         return value
 
-    @field_validator("programme")
+    @field_validator("instrument")
     @classmethod
-    def _known_programme(cls, value: str | None, info: ValidationInfo) -> str | None:
-        registry = (info.context or {}).get("registry")
-        if value is not None and registry is not None:
-            instrument = registry.detail("instrument", value)
-            if instrument is None or instrument.class_ != "programme":
-                raise ValueError(f"unknown programme {value!r}; programmes are instruments of class 'programme'")
+    def _known_instrument(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            known("instrument", value, info, "instruments are listed in the curated instruments.yaml files")
         return value
 
     @model_validator(mode="after")
@@ -121,15 +125,20 @@ class ObservationRecord(Record):
             raise ValueError(f"unit {self.unit!r} does not fit measure {self.measure!r} (allowed: {', '.join(measure.units)})")
         if measure.non_negative and self.value < 0:
             raise ValueError(f"negative value {self.value} for the count {self.measure!r}")
-        given = {name for name in ("origin", "destination", "area", "programme") if getattr(self, name)}
-        needed = {"flow": {"origin", "destination"}, "area": {"area"}, "programme": {"programme"}}[measure.kind]
+        given = {name for name in ("origin", "destination", "area", "instrument") if getattr(self, name)}
+        needed = NEEDS[measure.kind]
         if given != needed:
             raise ValueError(f"measure {self.measure!r} is a {measure.kind} measure: it needs "
                              f"{' and '.join(sorted(needed))}, and got {', '.join(sorted(given)) or 'none'}")
-        if measure.kind != "programme" and (self.funding_source or self.status):
-            raise ValueError("funding_source and status are for programme measures only")
-        if measure.kind == "programme" and self.status is None:
-            raise ValueError("a programme figure needs a status: planned or reported")
+        if measure.kind != "instrument" and (self.funding_source or self.status):
+            raise ValueError("funding_source and status are for instrument measures only")
+        if measure.kind == "instrument" and self.status is None:
+            raise ValueError("an instrument figure needs a status: planned, reported or stipulated")
+        if (self.qualifier == "range") != (self.upper is not None):
+            raise ValueError("a range needs both qualifier 'range' and its upper bound in 'upper', "
+                             "and only a range has an upper bound")
+        if self.upper is not None and self.upper <= self.value:
+            raise ValueError(f"the upper bound {self.upper} of a range is not above its value {self.value}")
         return self
 
 
@@ -169,13 +178,17 @@ def triples(located: Located[ObservationRecord]) -> Iterator[tuple]:
         yield node, MRKG.destination, iris.place(o.destination)
     if o.area:
         yield node, SDMX_DIMENSION.refArea, iris.place(o.area)
-    if o.programme:
-        yield node, MRKG.programme, iris.instrument(o.programme)
+    if o.instrument:
+        yield node, MRKG.refInstrument, iris.instrument(o.instrument)
     if o.funding_source:
         yield node, MRKG.fundingSource, FUNDING_SOURCES[o.funding_source]
     if o.status:
         yield node, MRKG.figureStatus, STATUSES[o.status]
     yield node, SDMX_MEASURE.obsValue, Literal(o.value, datatype=XSD.decimal)
+    if o.qualifier:
+        yield node, MRKG.valueQualifier, QUALIFIERS[o.qualifier]
+    if o.upper is not None:
+        yield node, MRKG.upperValue, Literal(o.upper, datatype=XSD.decimal)
     yield node, SDMX_ATTRIBUTE.unitMeasure, iris.entity("unit", o.unit)
     if o.statistical_source:
         yield node, MRKG.statisticalSource, iris.entity("statistical-source", o.statistical_source)

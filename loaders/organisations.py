@@ -1,4 +1,5 @@
-"""Organisations and integration frameworks: ``sources/curated/organisations.yaml``.
+"""Organisations and bodies: ``sources/curated/organisations.yaml`` (named in several
+documents) and ``sources/curated/<document>/organisations.yaml`` (named in one).
 
 Wikidata links come only from ``reference/organisations_wikidata.csv`` (matched
 by exact English name), never typed in by hand.
@@ -9,19 +10,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from pydantic import Field, ValidationInfo, field_validator
+from typing import Literal as TypingLiteral
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from mrkg.loaders.base import Located, cite, display, read_yaml_list
+from mrkg.loaders.base import Located, cite, curated_files, display, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems, read_csv
 from mrkg.loaders.types import Citation, Identifier, Record, known
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import ORG
+from mrkg.ontology.namespace import MRKG, ORG, SCHEMA
 
 KIND = "organisation"
+FILE = "organisations.yaml"
 WIKIDATA_FILE = "reference/organisations_wikidata.csv"
+KINDS = {
+    "intergovernmental-organisation": MRKG.IntergovernmentalOrganisation,
+    "organisation-body": MRKG.OrganisationBody,
+    "international-organisation": MRKG.InternationalOrganisation,
+    "national-authority": MRKG.NationalAuthority,
+    "non-governmental-organisation": MRKG.NonGovernmentalOrganisation,
+    "funding-instrument": MRKG.FundingBody,
+}
 
 
 class DocumentCitation(Citation):
@@ -42,6 +54,9 @@ class DocumentCitation(Citation):
 
 class OrganisationRecord(Record):
     id: Identifier
+    kind: TypingLiteral[tuple(KINDS)]  # type: ignore[valid-type]
+    country: str | None = None
+    part_of: Identifier | None = None
     label: str = Field(min_length=1)
     alt_labels: list[str] = []
     label_ru: str | None = None
@@ -49,12 +64,41 @@ class OrganisationRecord(Record):
     source: DocumentCitation
     wikidata: str | None = None  # filled from the reference CSV, not from YAML
 
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            known("country", value, info, "countries are ISO 3166 alpha-3 codes such as BLR")
+        return value
+
+    @model_validator(mode="after")
+    def _country_for_national_bodies(self) -> "OrganisationRecord":
+        if (self.kind == "national-authority") != (self.country is not None):
+            raise ValueError("a national authority needs its country, and only a national authority has one")
+        if (self.kind == "organisation-body") != (self.part_of is not None):
+            raise ValueError("a body of an organisation needs part_of (the organisation), and only a body has one")
+        return self
+
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[OrganisationRecord]]:
     links = _wikidata_links(root, problems)
-    for located in read_yaml_list(root / "curated" / "organisations.yaml", root, "organisations",
-                                  OrganisationRecord, KIND, registry, problems, iris.REFERENCE_GRAPH, None):
+    files = [(root / "curated" / FILE, None)] + list(curated_files(root, FILE, registry, problems))
+    records: list[Located[OrganisationRecord]] = []
+    for path, stem in files:
+        graph = iris.REFERENCE_GRAPH if stem is None else iris.document_graph(stem)
+        records.extend(read_yaml_list(path, root, "organisations", OrganisationRecord, KIND,
+                                      registry, problems, graph, stem))
+    for located in records:
         record = located.record
+        if record.part_of is not None and not registry.has(KIND, record.part_of):
+            problems.add(located.file, located.line, record.id, "part_of",
+                         f"unknown organisation {record.part_of!r}", "the id of an organisation")
+            continue
+        if located.document is not None and record.source.stem != located.document:
+            problems.add(located.file, located.line, record.id, "source",
+                         f"cites {record.source.document}, not the document of its folder",
+                         f"a citation of {located.document}.txt")
+            continue
         if record.wikidata is not None:
             problems.add(located.file, located.line, record.id, "wikidata",
                          "Wikidata links are not typed in", f"a row in {WIKIDATA_FILE}")
@@ -82,6 +126,11 @@ def triples(located: Located[OrganisationRecord]) -> Iterator[tuple]:
     o = located.record
     node = iris.organisation(o.id)
     yield node, RDF.type, ORG.FormalOrganization
+    yield node, ORG.classification, KINDS[o.kind]
+    if o.country:
+        yield node, SCHEMA.areaServed, iris.country(o.country)
+    if o.part_of:
+        yield node, ORG.subOrganizationOf, iris.organisation(o.part_of)
     yield node, RDFS.label, Literal(o.label, lang="en")
     yield node, SKOS.prefLabel, Literal(o.label, lang="en")
     yield node, DCTERMS.identifier, Literal(o.id)

@@ -41,7 +41,7 @@ class StatisticalSourceRecord(Term):
 
 
 class MeasureRecord(Term):
-    kind: TypingLiteral["flow", "area", "programme"]
+    kind: TypingLiteral["bilateral", "area", "instrument"]
     units: list[str] = Field(min_length=1)
     non_negative: StrictBool
 

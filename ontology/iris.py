@@ -14,6 +14,7 @@ BASE = "https://w3id.org/mrkg/"
 KINDS = (
     "country", "area", "organisation", "instrument", "participation", "membership",
     "observation", "dataset", "measure", "unit", "statistical-source", "document", "period",
+    "role", "zone", "region",
 )
 
 

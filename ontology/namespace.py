@@ -47,13 +47,17 @@ class MRKG(DefinedNamespace):
     _NS = Namespace(ONTOLOGY_NS)
     _fail = True
 
+    About: URIRef
     Acceptance: URIRef
     Accession: URIRef
     Agreement: URIRef
     AllSources: URIRef
+    Amendment: URIRef
     AreaAggregate: URIRef
     Asylum: URIRef
     BindingInstrument: URIRef
+    BorderTraffic: URIRef
+    CivilSociety: URIRef
     Concept: URIRef
     ConsentType: URIRef
     Convention: URIRef
@@ -64,42 +68,82 @@ class MRKG(DefinedNamespace):
     DecreeType: URIRef
     DefinitiveSignature: URIRef
     DraftInstrument: URIRef
+    EducationAndYouth: URIRef
+    Entrepreneurship: URIRef
     EqualTreatment: URIRef
     EthnicReturn: URIRef
+    EuBudget: URIRef
+    ExitAndEntry: URIRef
     FigureStatus: URIRef
     FreedomOfMovement: URIRef
+    FundingBody: URIRef
+    FundingInstrumentType: URIRef
     FundingSource: URIRef
+    HumanTrafficking: URIRef
+    InformationSystem: URIRef
     Instrument: URIRef
     InstrumentType: URIRef
+    Integration: URIRef
+    IntergovernmentalOrganisation: URIRef
     InternationalAgreement: URIRef
+    InternationalOrganisation: URIRef
     IrregularMigration: URIRef
     LabourMigration: URIRef
     Law: URIRef
+    LegalMobility: URIRef
     LocalBudgets: URIRef
     Measure: URIRef
     Memorandum: URIRef
+    MigrationAndDevelopment: URIRef
+    MigrationManagement: URIRef
     MigrationPolicyCoordination: URIRef
+    MigrationRole: URIRef
+    MigrationRoleClassification: URIRef
+    MigrationStatistics: URIRef
+    NationalAuthority: URIRef
     NationalBudget: URIRef
     NationalLaw: URIRef
+    Nearly: URIRef
     NonBindingInstrument: URIRef
+    NonGovernmentalOrganisation: URIRef
+    OrganisationBody: URIRef
     OrganisationDecision: URIRef
+    OrganisationKind: URIRef
     OtherSources: URIRef
+    Over: URIRef
     Participation: URIRef
     Planned: URIRef
     PolicyArea: URIRef
     PolicyConcept: URIRef
+    PolicyMeasure: URIRef
     Programme: URIRef
     ProgrammeType: URIRef
+    ProgrammeZone: URIRef
+    Project: URIRef
     Protocol: URIRef
+    Range: URIRef
     Ratification: URIRef
+    Readmission: URIRef
+    ReceivingState: URIRef
+    Region: URIRef
     Reported: URIRef
     Resolution: URIRef
+    Scheme: URIRef
+    SendingState: URIRef
+    SocialSecurity: URIRef
     SourceDocument: URIRef
     StatisticalSource: URIRef
+    Stipulated: URIRef
+    Strategy: URIRef
     Succession: URIRef
+    TransitState: URIRef
     Treaty: URIRef
+    Under: URIRef
     Unit: URIRef
+    ValueQualifier: URIRef
+    VisaPolicy: URIRef
     adoptedWithin: URIRef
+    classifiedState: URIRef
     consentDate: URIRef
     consentType: URIRef
     consentTypes: URIRef
@@ -117,19 +161,29 @@ class MRKG(DefinedNamespace):
     iso3166Numeric: URIRef
     locator: URIRef
     measure: URIRef
+    migrationRole: URIRef
+    migrationRoles: URIRef
     observationStructure: URIRef
+    organisationKinds: URIRef
     origin: URIRef
     party: URIRef
     periodEnd: URIRef
     periodStart: URIRef
     policyArea: URIRef
     policyAreas: URIRef
-    programme: URIRef
     quote: URIRef
+    refInstrument: URIRef
+    responsibleBody: URIRef
+    roleScope: URIRef
     sha256: URIRef
     signatureDate: URIRef
     statisticalSource: URIRef
     suspensionDate: URIRef
     suspensionEndDate: URIRef
+    targetGroup: URIRef
     terminationDate: URIRef
+    upperValue: URIRef
+    valueQualifier: URIRef
+    valueQualifiers: URIRef
     withdrawalDate: URIRef
+    zoneOf: URIRef

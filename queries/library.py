@@ -170,6 +170,18 @@ def _positive(value: str) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
+def _concept(kind: str, table_name: str):
+    """A value from one of the loaders' vocabularies (policy areas, instrument classes)."""
+    def bind(value: str) -> URIRef:
+        from mrkg.loaders import instruments
+
+        table = getattr(instruments, table_name)
+        if value not in table:
+            raise QueryError(f"{value!r} is not a known {kind}; known: {', '.join(sorted(table))}")
+        return table[value]
+    return bind
+
+
 BINDERS = {
     "country": _country,
     "countries": _country,  # each item; the list is bound by ``bind``
@@ -181,6 +193,8 @@ BINDERS = {
     "instrument": _identifier("instrument", "instruments"),
     "measure": _identifier("measure", "measures"),
     "source": _identifier("statistical-source", "sources"),
+    "policy-area": _concept("policy area", "POLICY_AREAS"),
+    "instrument-class": _concept("instrument class", "CLASSES"),
 }
 
 

@@ -76,7 +76,7 @@ def test_records_go_to_their_named_graph(mini, module):
     """Reference data goes to the reference graph, curated records to their document's graph."""
     records = mini.of(module)
     assert records, f"mini_sources has no {short_name(module)} record"
-    curated = {"instruments", "memberships", "observations"}
+    curated = {"instruments", "memberships", "observations", "roles", "zones"}
     for located in records:
         if short_name(module) in curated:
             assert located.graph == iris.document_graph(located.document)

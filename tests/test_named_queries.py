@@ -28,7 +28,8 @@ DOC3 = "003_7758bc43b281afd9.txt"
 ID = "https://w3id.org/mrkg/id/"
 
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "members", "flows",
-               "source-discrepancies", "timeline", "programmes"]
+               "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
+               "roles", "zones"]
 
 
 @pytest.fixture(scope="module")
@@ -200,10 +201,16 @@ RUS_BLR_2005 = dict(RUS_BLR_1991, period="2005", value="30000", locator="Table 1
                     observation="belstat-arrivals-rus-blr-2005")
 
 
+KGZ_RUS_2005 = {"origin": f"{ID}country/KGZ", "destination": f"{ID}country/RUS",
+                "measure": f"{ID}measure/labour-migrants", "period": "2005", "value": "400",
+                "unit": "thousand-person", "source": None, "document": DOC0, "locator": "Test table",
+                "observation": "test-labour-migrants-kgz-rus-2005"}
+
+
 class TestFlows:
     def test_without_parameters(self, mini_store):
-        # Area and programme observations are not flows.
-        assert rows(mini_store, "flows") == [RUS_BLR_1991]
+        # Area and instrument observations are not flows; a bilateral stock (labour migrants) is.
+        assert rows(mini_store, "flows") == [KGZ_RUS_2005, RUS_BLR_1991]
 
     def test_origin_destination(self, mini_store):
         assert rows(mini_store, "flows", origin="RUS", destination="BLR") == [RUS_BLR_1991]
@@ -212,16 +219,16 @@ class TestFlows:
         assert rows(mini_store, "flows", source="mia-belarus") == []
 
     def test_from_to(self, mini_store):
-        assert rows(mini_store, "flows", **{"from": "1991", "to": "2011"}) == [RUS_BLR_1991]
-        assert rows(mini_store, "flows", **{"from": "1992"}) == []
-        assert rows(mini_store, "flows", **{"to": "2010"}) == []
+        assert rows(mini_store, "flows", **{"from": "1991", "to": "2011"}) == [KGZ_RUS_2005, RUS_BLR_1991]
+        assert rows(mini_store, "flows", **{"from": "1992"}) == [KGZ_RUS_2005]
+        assert rows(mini_store, "flows", **{"to": "2010"}) == [KGZ_RUS_2005]
 
     def test_from_to_with_several_periods(self, query_store):
         assert rows(query_store, "flows", origin="RUS") == [RUS_BLR_1991, MIA_RUS_BLR_1991, RUS_BLR_2005]
-        assert rows(query_store, "flows", **{"from": "2000"}) == [RUS_BLR_2005]
-        assert rows(query_store, "flows", **{"to": "2010"}) == [RUS_BLR_2005]
+        assert rows(query_store, "flows", **{"from": "2000"}) == [KGZ_RUS_2005, RUS_BLR_2005]
+        assert rows(query_store, "flows", **{"to": "2010"}) == [KGZ_RUS_2005, RUS_BLR_2005]
         assert rows(query_store, "flows", **{"from": "1991", "to": "2011"}) == [
-            RUS_BLR_1991, MIA_RUS_BLR_1991, RUS_BLR_2005]
+            KGZ_RUS_2005, RUS_BLR_1991, MIA_RUS_BLR_1991, RUS_BLR_2005]
         assert rows(query_store, "flows", source="mia-belarus") == [MIA_RUS_BLR_1991]
 
 
@@ -237,7 +244,10 @@ class TestTimeline:
     def test_blr(self, mini_store):
         cu = {"kind": "international agreement", "id": "cu-ces-treaty-1999", "title": CU_TITLE,
               "document": DOC0, "locator": "Table 1, row 1"}
+        law = {"event": "adopted", "kind": "national law", "document": DOC0, "locator": "Test record"}
         assert rows(mini_store, "timeline", country="BLR") == [
+            dict(law, date="1995", id="blr-refugee-law-1995", title="Law of the Republic of Belarus “On Refugees”"),
+            dict(law, date="1999", id="blr-refugee-law-amendment-1999", title="Amendment of the law “On Refugees”"),
             dict(cu, date="1999-02-26", event="signed"),
             dict(cu, date="1999-11", event="consented to be bound"),
             dict(cu, date="1999-12-23", event="entered into force"),
@@ -356,6 +366,71 @@ class TestRealGraph:
 
 
 # ---------------------------------------------------------------------------
+# Expected rows of the format-v2 queries on the query fixture
+# ---------------------------------------------------------------------------
+
+
+def test_figures_by_place_and_year_keeps_qualifier_and_range(query_store):
+    result = [{k: tail(v) if k in {"measure", "origin", "destination", "source"} else v for k, v in row.items()}
+              for row in rows(query_store, "figures", place="KGZ", year="2005")]
+    assert result == [{"measure": "labour-migrants", "origin": "KGZ", "destination": "RUS", "area": None,
+                       "instrument": None, "period": "2005", "value": "400", "qualifier": "range",
+                       "upper": "450", "unit": "thousand-person", "source": None, "document": DOC0,
+                       "locator": "Test table"}]
+
+
+def test_figures_place_matches_origin_destination_or_area(query_store):
+    ids = {(tail(r["measure"]), r["value"]) for r in rows(query_store, "figures", place="BLR")}
+    assert ("rules-of-stay-violations", "14500") in ids  # area
+    assert ("migration-arrivals", "710000") in ids  # destination
+    assert all(tail(r["origin"]) == "BLR" or tail(r["destination"]) == "BLR" or tail(r["area"]) == "BLR"
+               for r in rows(query_store, "figures", place="BLR"))
+
+
+def test_figures_without_parameters_returns_every_observation(query_store):
+    assert len(rows(query_store, "figures")) == 7
+
+
+def test_instrument_lists_links_and_multi_valued_cells(query_store):
+    [row] = rows(query_store, "instrument", id="blr-labour-licensing")
+    assert row["class"].endswith("#PolicyMeasure") and row["type"] == "scheme"
+    assert (row["jurisdiction"], row["part_of"], row["responsible"], row["funded_by"]) == (
+        "BLR", CIS_PROG, "mia-belarus", "cis")
+    [amendment] = rows(query_store, "instrument", id="blr-refugee-law-amendment-1999")
+    assert (amendment["amends"], amendment["date"], amendment["type"]) == ("blr-refugee-law-1995", "1999", "amendment")
+    [programme] = rows(query_store, "instrument", id=CIS_PROG)
+    assert sorted(programme["policy_areas"].split()) == ["irregular-migration", "migration-policy-coordination"]
+    assert (programme["covers"], programme["target_group"], programme["responsible"]) == (
+        "ARM", "irregular migrants", "cis-executive-committee")
+
+
+def test_instruments_filters_combine(query_store):
+    assert {r["instrument"] for r in rows(query_store, "instruments", country="BLR", area="asylum")} == {
+        "blr-refugee-law-1995"}
+    assert {r["instrument"] for r in rows(query_store, "instruments", organisation="cis-executive-committee")} == {
+        CIS_PROG}
+    # cis funds the licensing measure and adopted the programme; only the measure is a policy measure.
+    assert {r["instrument"] for r in rows(query_store, "instruments", organisation="cis", **{"class": "policy-measure"})} == {
+        "blr-labour-licensing"}
+    # ARM is covered by the programme and a party to it: listed once.
+    assert [r["instrument"] for r in rows(query_store, "instruments", country="ARM")] == [CIS_PROG]
+
+
+def test_instruments_rejects_unknown_area_and_class(query_store):
+    with pytest.raises(QueryError, match="not a known policy area"):
+        mrkg.query("instruments", store=query_store, area="asylm")
+    with pytest.raises(QueryError, match="not a known instrument class"):
+        mrkg.query("instruments", store=query_store, **{"class": "treaty"})
+
+
+def test_roles_and_zones(query_store):
+    assert [(tail(r["country"]), r["role"], r["period"], tail(r["scope"])) for r in rows(query_store, "roles")] == [
+        ("KAZ", "receiving", "2008", "world"), ("KAZ", "transit", "2008", None)]
+    assert [(tail(r["zone"]), r["region_label"]) for r in rows(query_store, "zones", programme=CIS_PROG)] == [
+        ("test-north-zone", "Akmola"), ("test-north-zone", "Pavlodar")]
+
+
+# ---------------------------------------------------------------------------
 # Engine parity: Oxigraph vs rdflib
 # ---------------------------------------------------------------------------
 
@@ -376,6 +451,17 @@ PARITY = [
     ("timeline", {"country": "KAZ"}),
     ("programmes", {}),
     ("programmes", {"country": "KAZ"}),
+    ("figures", {}),
+    ("figures", {"place": "RUS", "year": "2005"}),
+    ("figures", {"measure": "migration-arrivals", "source": "belstat"}),
+    ("instrument", {"id": CIS_PROG}),
+    ("instrument", {"id": "blr-labour-licensing"}),
+    ("instruments", {}),
+    ("instruments", {"country": "BLR", "area": "asylum"}),
+    ("instruments", {"organisation": "cis", "class": "policy-measure"}),
+    ("roles", {}),
+    ("roles", {"country": "KAZ"}),
+    ("zones", {"programme": CIS_PROG}),
 ]
 
 

@@ -12,8 +12,10 @@ answer must contain::
           - {party: BLR, signed: "2016-10-13"}
         rows: 9                      # optional: the exact number of rows
 
-IRIs minted by mrkg compare by their identifier (``.../id/country/BLR`` is ``BLR``), numbers by
-value (``17790`` equals ``17790.0``), and an expected ``null`` matches an empty cell.
+IRIs minted by mrkg compare by their identifier (``.../id/country/BLR`` is ``BLR``), ontology
+terms by their local name (``mrkg:Programme`` is ``Programme``), numbers by value (``17790``
+equals ``17790.0``), lists of identifiers in any order (``LVA POL`` equals ``POL LVA``), and an
+expected ``null`` matches an empty cell.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from mrkg.ontology import iris
 QUESTIONS_DIR = Path(__file__).resolve().parent / "reader_questions"
 MIN_QUESTIONS = 5
 ID_BASE = f"{iris.BASE}id/"
+ONTOLOGY = "https://w3id.org/mrkg/ontology#"
 
 
 def _load() -> dict[str, list[dict]]:
@@ -55,6 +58,8 @@ def store(tmp_path_factory):
 def _cell(value: str | None) -> str | None:
     if value is not None and value.startswith(ID_BASE):
         return value.rsplit("/", 1)[1]
+    if value is not None and value.startswith(ONTOLOGY):
+        return value[len(ONTOLOGY):]
     return value
 
 
@@ -62,7 +67,7 @@ def _same(expected, actual: str | None) -> bool:
     if expected is None or actual is None:
         return expected is None and actual is None
     expected = str(expected)
-    if expected == actual:
+    if expected == actual or sorted(expected.split(" ")) == sorted(actual.split(" ")):
         return True
     try:
         return Decimal(expected) == Decimal(actual)
