@@ -21,7 +21,7 @@ from mrkg.graph.store import default_store_path
 from mrkg.queries.execute import OxigraphEngine, Result, run_named
 from mrkg.queries.library import NamedQuery, QueryError, bind, get, named_queries
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def build(sources: str | Path | None = None, store: str | Path | None = None, progress=lambda m: None) -> BuildReport:

@@ -1,7 +1,10 @@
-"""Source documents: ``sources/documents.yaml``.
+"""Source documents and cited datasets: ``sources/documents.yaml``.
 
-Each document becomes an entity (file name, title, checksum) and names the
-graph its curated records go to; the graph is described with PROV-O.
+Each becomes an entity (file name, title, checksum) and names the graph its
+curated records go to; the graph is described with PROV-O. A ``document`` is one
+of the source texts kept outside the repository (``../shared/seeds``); a
+``dataset`` is a third-party file copied into ``sources/datasets/`` (``path``)
+whose rows curated records cite, like a document's tables.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from pydantic import Field
+from typing import Literal as TypingLiteral
+
+from pydantic import Field, model_validator
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS
 
 from mrkg.loaders.base import Located, read_yaml_list
 from mrkg.loaders.registry import Registry
@@ -24,14 +29,26 @@ KIND = "document"
 
 
 class DocumentRecord(Record):
-    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.txt$")
+    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(txt|csv)$")
+    kind: TypingLiteral["document", "dataset"] = "document"
+    path: str | None = Field(default=None, pattern=r"^datasets/[A-Za-z0-9_./-]+$")
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
+    @model_validator(mode="after")
+    def _dataset_has_path(self) -> "DocumentRecord":
+        if (self.kind == "dataset") != (self.path is not None):
+            raise ValueError("a dataset gives the path of its copy under sources/datasets/, and only a dataset does")
+        if self.path is not None and not self.path.endswith("/" + self.file):
+            raise ValueError(f"path {self.path!r} does not end with the file name {self.file!r}")
+        if self.kind == "document" and not self.file.endswith(".txt"):
+            raise ValueError("a source document is a .txt file")
+        return self
+
     @property
     def stem(self) -> str:
-        return self.file[: -len(".txt")]
+        return self.file.rsplit(".", 1)[0]
 
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[DocumentRecord]]:
@@ -45,6 +62,8 @@ def triples(located: Located[DocumentRecord]) -> Iterator[tuple]:
     doc = located.record
     node = iris.document(doc.stem)
     yield node, RDF.type, MRKG.SourceDocument
+    if doc.kind == "dataset":
+        yield node, RDF.type, DCAT.Dataset
     yield node, RDFS.label, Literal(doc.title, lang="en")
     yield node, DCTERMS.title, Literal(doc.title, lang="en")
     yield node, DCTERMS.identifier, Literal(doc.file)

@@ -3,8 +3,9 @@
 Whitespace is normalised on both sides (every run of spaces, tabs and newlines becomes
 one space), since the documents are PDF extractions whose line breaks and table columns
 are not part of the wording. The documents are read from ``../shared/seeds`` (relative to
-the repository root), the one place outside the repository the project may read; the
-tests skip when it is absent. Each document's sha256 in documents.yaml must match the file.
+the repository root), the one place outside the repository the project may read; their
+tests skip when it is absent. Cited datasets are read from their copy in
+``sources/datasets/`` and always checked. Each file's sha256 in documents.yaml must match.
 
 A real quote that is not verbatim is listed in KNOWN_MISMATCHES with the reason, and
 marked xfail(strict=True): it must be fixed in the curated data (not here), and the
@@ -23,9 +24,15 @@ import pytest
 from mrkg.loaders import documents, instruments, memberships, observations, organisations, read_sources
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents folder {SEEDS} is absent")
+NO_SEEDS = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents folder {SEEDS} is absent")
 
 SOURCES = read_sources()
+FILES = {located.record.stem: located.record for located in SOURCES.of(documents)}
+
+
+def source_path(stem: str) -> Path:
+    record = FILES[stem]
+    return SOURCES.root / record.path if record.kind == "dataset" else SEEDS / record.file
 
 # record id -> reason (with the closest passage of the document). Empty: every quote is verbatim.
 KNOWN_MISMATCHES: dict[str, str] = {}
@@ -39,7 +46,7 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def document_text(stem: str) -> str:
-    return normalise((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
+    return normalise(source_path(stem).read_text(encoding="utf-8"))
 
 
 def _quoted_records() -> list[tuple[str, str, str]]:
@@ -76,6 +83,8 @@ def _params():
         marks = []
         if record_id in KNOWN_MISMATCHES:
             marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_MISMATCHES[record_id]))
+        if FILES[stem].kind == "document":
+            marks.append(NO_SEEDS)
         params.append(pytest.param(stem, quote, id=record_id, marks=marks))
     return params
 
@@ -95,15 +104,17 @@ def test_known_mismatches_name_existing_records():
 
 @pytest.mark.parametrize("stem, quote", QUOTED)
 def test_quote_is_verbatim(stem: str, quote: str):
-    path = SEEDS / f"{stem}.txt"
-    assert path.is_file(), f"document {path.name} is missing from {SEEDS}"
+    path = source_path(stem)
+    assert path.is_file(), f"{path.name} is missing from {path.parent}"
     assert normalise(quote) in document_text(stem), f"quote not found verbatim in {path.name}: {quote!r}"
 
 
-@pytest.mark.parametrize("located", SOURCES.of(documents), ids=lambda located: located.record.file)
+@pytest.mark.parametrize("located", [
+    pytest.param(d, id=d.record.file, marks=[NO_SEEDS] if d.record.kind == "document" else [])
+    for d in SOURCES.of(documents)])
 def test_document_checksum(located):
-    path = SEEDS / located.record.file
-    assert path.is_file(), f"{path.name} is listed in documents.yaml but missing from {SEEDS}"
+    path = source_path(located.record.stem)
+    assert path.is_file(), f"{path.name} is listed in documents.yaml but missing from {path.parent}"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == located.record.sha256, (
         f"{path.name} does not match the sha256 in documents.yaml: quotes were taken from another text"
     )

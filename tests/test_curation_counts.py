@@ -1,0 +1,54 @@
+"""The counts table at the end of CURATION.md matches the curated records.
+
+On failure the message prints the table as it should be, to paste into CURATION.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mrkg.loaders import documents, instruments, memberships, observations, organisations, read_sources, roles, zones
+
+CURATION = Path(__file__).resolve().parents[1] / "CURATION.md"
+COLUMNS = ("instruments", "programmes", "observations", "memberships", "organisations", "roles", "zones")
+SHARED = "curated/organisations.yaml"
+
+
+def counted() -> dict[str, dict[str, int]]:
+    sources = read_sources()
+    rows = {f"`{d.record.file}`": dict.fromkeys(COLUMNS, 0) for d in sources.of(documents)}
+    rows[f"`{SHARED}`"] = dict.fromkeys(COLUMNS, 0)
+
+    def add(document: str | None, column: str) -> None:
+        file = next(d.record.file for d in sources.of(documents) if d.record.stem == document)
+        rows[f"`{file}`"][column] += 1
+
+    for located in sources.of(instruments):
+        add(located.document, "instruments")
+        if located.record.class_ == "programme":
+            add(located.document, "programmes")
+    for module, column in ((observations, "observations"), (memberships, "memberships"),
+                           (roles, "roles"), (zones, "zones")):
+        for located in sources.of(module):
+            add(located.document, column)
+    for located in sources.of(organisations):
+        if located.graph.endswith("/graph/reference"):
+            rows[f"`{SHARED}`"]["organisations"] += 1
+        else:
+            add(located.document, "organisations")
+    return rows
+
+
+def table(rows: dict[str, dict[str, int]]) -> str:
+    lines = ["| source | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for name, counts in rows.items():
+        lines.append(f"| {name} | " + " | ".join(str(counts[c]) for c in COLUMNS) + " |")
+    total = {c: sum(r[c] for r in rows.values()) for c in COLUMNS}
+    lines.append("| **total** | " + " | ".join(str(total[c]) for c in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def test_counts_table_matches_the_records():
+    text = CURATION.read_text(encoding="utf-8")
+    expected = table(counted())
+    assert expected in text, f"the Counts table of CURATION.md should read:\n\n{expected}\n"
