@@ -2,7 +2,10 @@
 
 A loader module has a KIND, ``read(root, registry, problems)`` yielding
 ``Located`` records, and ``triples(located)`` yielding RDF triples. The build
-puts each record's triples into the named graph the record is located in.
+puts each record's triples into the named graph the record is located in,
+except a quad (a triple with a fourth element, its graph): shared entities
+such as reference periods are described once, in the reference graph, so that
+queries over the union of graphs do not see them once per document.
 """
 
 from __future__ import annotations
@@ -108,8 +111,10 @@ def cite(node: URIRef, stem: str, locator: str, quote: str | None = None) -> Ite
 
 
 def period_triples(period) -> Iterator[tuple]:
+    """A reference period, as quads in the reference graph (the same period serves many sources)."""
     node = iris.entity("period", period.slug)
-    yield node, RDF.type, TIME.ProperInterval
-    yield node, RDFS.label, Literal(period.label)
-    yield node, MRKG.periodStart, Literal(period.start.isoformat(), datatype=XSD.date)
-    yield node, MRKG.periodEnd, Literal(period.end.isoformat(), datatype=XSD.date)
+    shared = iris.REFERENCE_GRAPH
+    yield node, RDF.type, TIME.ProperInterval, shared
+    yield node, RDFS.label, Literal(period.label), shared
+    yield node, MRKG.periodStart, Literal(period.start.isoformat(), datatype=XSD.date), shared
+    yield node, MRKG.periodEnd, Literal(period.end.isoformat(), datatype=XSD.date), shared

@@ -75,3 +75,18 @@ def test_mini_dump_reparses_to_the_dataset(mini_dataset):
     assert set(back) == set(original)
     for name, graph in original.items():
         assert isomorphic(Graph() + back[name], Graph() + graph), f"graph {name} changed in the round trip"
+
+
+def test_no_statement_is_repeated_across_graphs():
+    """Named queries read the union of the graphs: a statement in two graphs would come back twice.
+
+    Shared entities (reference periods) are described once, in the reference graph.
+    """
+    dataset = to_dataset(read_sources())
+    seen: dict[tuple, object] = {}
+    repeated = []
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        first = seen.setdefault((s, p, o), g)
+        if first != g:
+            repeated.append(f"{s} {p} {o} in {first} and {g}")
+    assert not repeated, "statements repeated across named graphs:\n" + "\n".join(sorted(repeated)[:20])

@@ -41,8 +41,8 @@ def mini():
 def loader_graph(sources, module) -> Graph:
     graph = Graph()
     for located in sources.of(module):
-        for triple in module.triples(located):
-            graph.add(triple)
+        for statement in module.triples(located):
+            graph.add(statement[:3])
     return graph
 
 
