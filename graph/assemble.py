@@ -21,14 +21,12 @@ def to_dataset(sources: Sources, with_ontology: bool = True) -> Dataset:
         target = dataset.graph(iris.ONTOLOGY_GRAPH)
         for triple in ontology_graph():
             target.add(triple)
-    graphs: dict[URIRef, Graph] = {}
     for module in LOADERS:
         for located in sources.of(module):
             home = dataset.graph(located.graph)
             for statement in module.triples(located):
                 if len(statement) == 4:  # a quad: a shared entity with a graph of its own
-                    graph = graphs.get(statement[3]) or graphs.setdefault(statement[3], dataset.graph(statement[3]))
-                    graph.add(statement[:3])
+                    dataset.graph(statement[3]).add(statement[:3])
                 else:
                     home.add(statement)
     _describe_fixed_graphs(dataset)

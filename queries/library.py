@@ -29,6 +29,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from mrkg.loaders import instruments
 from mrkg.loaders.types import IDENTIFIER, parse_partial_date
 from mrkg.ontology import iris
 
@@ -170,12 +171,9 @@ def _positive(value: str) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
-def _concept(kind: str, table_name: str):
+def _concept(kind: str, table: dict[str, URIRef]):
     """A value from one of the loaders' vocabularies (policy areas, instrument classes)."""
     def bind(value: str) -> URIRef:
-        from mrkg.loaders import instruments
-
-        table = getattr(instruments, table_name)
         if value not in table:
             raise QueryError(f"{value!r} is not a known {kind}; known: {', '.join(sorted(table))}")
         return table[value]
@@ -193,8 +191,8 @@ BINDERS = {
     "instrument": _identifier("instrument", "instruments"),
     "measure": _identifier("measure", "measures"),
     "source": _identifier("statistical-source", "sources"),
-    "policy-area": _concept("policy area", "POLICY_AREAS"),
-    "instrument-class": _concept("instrument class", "CLASSES"),
+    "policy-area": _concept("policy area", instruments.POLICY_AREAS),
+    "instrument-class": _concept("instrument class", instruments.CLASSES),
 }
 
 
