@@ -14,14 +14,14 @@ from typing import Iterator
 
 from typing import Literal as TypingLiteral
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS
 
 from mrkg.loaders.base import Located, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
-from mrkg.loaders.types import Record
+from mrkg.loaders.types import Record, known
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, SCHEMA
 
@@ -29,12 +29,24 @@ KIND = "document"
 
 
 class DocumentRecord(Record):
-    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(txt|csv)$")
+    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(txt|csv|xls|xlsx)$")
     kind: TypingLiteral["document", "dataset"] = "document"
     path: str | None = Field(default=None, pattern=r"^datasets/[A-Za-z0-9_./-]+$")
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    # A dataset says who published it, which release it is and under which licence.
+    publisher: str | None = None
+    vintage: str | None = Field(default=None, min_length=1)
+    licence: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    citation: str | None = Field(default=None, min_length=1)
+
+    @field_validator("publisher")
+    @classmethod
+    def _known_publisher(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            known("statistical-source", value, info, "publishers are listed in reference/statistical-sources.yaml")
+        return value
 
     @model_validator(mode="after")
     def _dataset_has_path(self) -> "DocumentRecord":
@@ -44,6 +56,11 @@ class DocumentRecord(Record):
             raise ValueError(f"path {self.path!r} does not end with the file name {self.file!r}")
         if self.kind == "document" and not self.file.endswith(".txt"):
             raise ValueError("a source document is a .txt file")
+        described = [self.publisher, self.vintage, self.licence, self.citation]
+        if self.kind == "dataset" and None in described:
+            raise ValueError("a dataset gives its publisher, vintage, licence and citation")
+        if self.kind == "document" and any(described):
+            raise ValueError("publisher, vintage, licence and citation are for datasets only")
         return self
 
     @property
@@ -69,6 +86,11 @@ def triples(located: Located[DocumentRecord]) -> Iterator[tuple]:
     yield node, DCTERMS.identifier, Literal(doc.file)
     yield node, DCTERMS.description, Literal(doc.description, lang="en")
     yield node, MRKG.sha256, Literal(doc.sha256)
+    if doc.kind == "dataset":
+        yield node, DCTERMS.publisher, iris.entity("statistical-source", doc.publisher)
+        yield node, SCHEMA.version, Literal(doc.vintage)
+        yield node, DCTERMS.license, URIRef(doc.licence)
+        yield node, DCTERMS.bibliographicCitation, Literal(doc.citation)
     yield from describe_graph(iris.document_graph(doc.stem), f"Facts curated from {doc.file}", node)
 
 

@@ -36,7 +36,11 @@ def counted() -> dict[str, dict[str, int]]:
             rows[f"`{SHARED}`"]["organisations"] += 1
         else:
             add(located.document, "organisations")
-    return rows
+    # A third-party table is listed only when curated records cite it; tables loaded whole
+    # (loaders/datasets) are counted by the build, not curated by hand.
+    kinds = {f"`{d.record.file}`": d.record.kind for d in sources.of(documents)}
+    return {name: counts for name, counts in rows.items()
+            if kinds.get(name, "document") == "document" or any(counts.values())}
 
 
 def table(rows: dict[str, dict[str, int]]) -> str:
