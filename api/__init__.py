@@ -24,9 +24,11 @@ from mrkg.queries.library import NamedQuery, QueryError, bind, get, named_querie
 __version__ = "0.2.0"
 
 
-def build(sources: str | Path | None = None, store: str | Path | None = None, progress=lambda m: None) -> BuildReport:
-    """Validate the sources and load them into the store (atomically)."""
-    return _build(sources, store, progress)
+def build(sources: str | Path | None = None, store: str | Path | None = None, progress=lambda m: None,
+          tables: bool = True) -> BuildReport:
+    """Validate the sources and load them into the store (atomically); ``tables=False`` leaves out
+    the third-party statistical tables."""
+    return _build(sources, store, progress, tables)
 
 
 def query(name: str, store: str | Path | None = None, on: str | dt.date | None = None, **params) -> Result:

@@ -54,9 +54,11 @@ def _engine(args) -> OxigraphEngine:
 def cmd_build(args) -> int:
     from mrkg.graph.build import build
 
-    report = build(args.sources, args.store, _progress)
+    report = build(args.sources, args.store, _progress, tables=not args.no_tables)
     print(f"Built {report.quads} quads in {report.graphs} named graphs from {report.records} records "
-          f"into {report.store} (digest {report.digest[:12]}).")
+          f"and {report.figures} table figures into {report.store} (digest {report.digest[:12]}).")
+    for file, skipped in report.skipped.items():
+        print(f"  {file}: " + "; ".join(f"{count} {reason}" for reason, count in skipped.items()) + " — not loaded")
     return 0
 
 
@@ -125,6 +127,24 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _check_built_store(args):
+    """The violation queries on the whole built store (statistical tables included), when there is one."""
+    from mrkg.graph.checks import check_store
+    from mrkg.graph.store import StoreMissing, open_read_only
+
+    try:
+        database = open_read_only(Path(args.store))
+    except StoreMissing:
+        print(f"violation queries on the whole store: skipped (nothing built in {args.store})")
+        return None
+    _progress("Running the violation queries on the whole store …")
+    report = check_store(database)
+    for line in report.lines():
+        print(line)
+    print(f"violation queries on the whole store: {'ok' if report.ok else 'FAILED'}")
+    return report
+
+
 def cmd_validate(args) -> int:
     from mrkg.graph.assemble import to_dataset
     from mrkg.graph.checks import check
@@ -138,11 +158,13 @@ def cmd_validate(args) -> int:
     for line in report.lines():
         print(line)
     print(f"shapes and violation queries: {'ok' if report.ok else 'FAILED'}")
+    store_report = _check_built_store(args)
     _progress("Running the HermiT reasoner (consistency) …")
     reasoning = check_consistency(dataset, timeout=args.reasoner_timeout)
     print(f"reasoner: {reasoning.status} ({reasoning.detail}; {reasoning.individuals} individuals, "
           f"{reasoning.seconds:.1f} s)")
-    failed = not report.ok or reasoning.status in ("inconsistent", "timeout")
+    failed = not report.ok or reasoning.status in ("inconsistent", "timeout") or (
+        store_report is not None and not store_report.ok)
     return 1 if failed else 0
 
 
@@ -156,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate the sources and load the graph into the store")
     build.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
+    build.add_argument("--no-tables", action="store_true",
+                       help="leave out the third-party statistical tables (the curated graph builds in seconds)")
     build.set_defaults(run=cmd_build)
 
     commands.add_parser("queries", help="list the named queries and their parameters").set_defaults(run=cmd_queries)

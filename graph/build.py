@@ -1,18 +1,21 @@
 """The build, one public function per stage:
 
-1. ``read_sources``  (mrkg.loaders)  files -> validated records, or InputError
-2. ``to_dataset``    (assemble)      records -> rdflib Dataset, a named graph per source
-3. ``check``         (checks)        SHACL shapes and violation queries, or CheckFailed
-4. ``sorted_nquads`` (dump)          dataset -> deterministic N-Quads
-5. ``install``       (store)         N-Quads -> new Oxigraph generation, swapped in atomically
+1. ``read_sources``  (mrkg.loaders)           files -> validated records, or InputError
+2. ``read_tables``   (mrkg.loaders.datasets)  statistical tables -> checked figures, or InputError
+3. ``to_dataset``    (assemble)               records -> rdflib Dataset, a named graph per source
+4. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
+5. ``sorted_nquads`` (dump)                   dataset + figures -> deterministic N-Quads
+6. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
 
-Nothing reaches the store unless every earlier stage succeeded.
+Nothing reaches the store unless every earlier stage succeeded. The figures of
+the statistical tables skip rdflib: they go from the table readers to N-Quads
+text, which is what lets a 1.5-million-triple graph build in seconds.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -21,6 +24,7 @@ from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import digest, sorted_nquads
 from mrkg.graph.store import default_store_path, install
 from mrkg.loaders import default_sources, read_sources
+from mrkg.loaders.datasets import read_tables
 
 
 @dataclass(frozen=True)
@@ -31,31 +35,42 @@ class BuildReport:
     quads: int
     graphs: int
     seconds: dict[str, float]
+    figures: int = 0
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def build(sources: Path | str | None = None, store: Path | str | None = None,
-          progress: Callable[[str], None] = lambda message: None) -> BuildReport:
+          progress: Callable[[str], None] = lambda message: None, tables: bool = True) -> BuildReport:
+    """Build the graph into ``store``; ``tables=False`` leaves the statistical tables out
+    (the curated graph alone builds in seconds)."""
     sources = Path(sources) if sources is not None else default_sources()
     store = Path(store) if store is not None else default_store_path()
     timings: dict[str, float] = {}
 
-    def stage(name: str, message: str, function, *args):
+    def stage(name: str, message: str, function, *args, **kwargs):
         progress(message)
         started = time.perf_counter()
-        result = function(*args)
+        result = function(*args, **kwargs)
         timings[name] = round(time.perf_counter() - started, 3)
         return result
 
     records = stage("read", f"Reading and validating sources in {sources} …", read_sources, sources)
+    tables = stage("read-tables", "Reading the statistical tables …", read_tables, records) if tables else []
+    figures = sum(len(table.figures) for table in tables)
     dataset = stage("assemble", f"Assembling {records.count()} records into RDF …", to_dataset, records)
-    report = stage("check", "Checking SHACL shapes and violation queries …", check, dataset)
+    report = stage("check", "Checking SHACL shapes and violation queries …", check, dataset, tables)
     if not report.ok:
         raise CheckFailed(report)
-    nquads = stage("dump", "Serialising sorted N-Quads …", sorted_nquads, dataset)
+    nquads = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
+                   sorted_nquads, dataset, tables)
     graph_digest = digest(nquads)
     quads = nquads.count(b"\n")
-    graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))})
-    info = {"sources": str(sources), "records": records.count(), "quads": quads, "graphs": graphs}
+    graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
+                 {table.stem for table in tables if table.figures})
+    skipped = {table.file: table.skipped for table in tables}
+    info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
+            "graphs": graphs, "skipped": skipped}
+    del dataset, tables
     stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
           graph_digest, info)
-    return BuildReport(store, graph_digest, records.count(), quads, graphs, timings)
+    return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped)

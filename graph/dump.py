@@ -1,16 +1,24 @@
-"""Deterministic serialisation: sorted, de-duplicated N-Quads."""
+"""Deterministic serialisation: sorted, de-duplicated N-Quads.
+
+The curated dataset is serialised by rdflib; the statistical tables arrive as
+N-Quads lines already (``Table.nquads``) and are merged in before sorting, so
+the dump is one sorted file whatever its origin.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Iterable
 
 from rdflib import Dataset
 
 
-def sorted_nquads(dataset: Dataset) -> bytes:
+def sorted_nquads(dataset: Dataset, tables: Iterable = ()) -> bytes:
     text = dataset.serialize(format="nquads", encoding="utf-8")
-    lines = sorted({line for line in text.split(b"\n") if line.strip()})
-    return b"\n".join(lines) + b"\n"
+    lines = {line for line in text.split(b"\n") if line.strip()}
+    for table in tables:
+        lines.update(line.encode("utf-8") for line in table.nquads())
+    return b"\n".join(sorted(lines)) + b"\n"
 
 
 def digest(nquads: bytes) -> str:

@@ -70,6 +70,11 @@ class PlaceNames:
 
     aliases: dict[str, str | None]
     iso: dict[str, str]
+    codes: frozenset[str] = frozenset()
+
+    def is_country_code(self, code: str) -> bool:
+        """True for an ISO 3166 alpha-3 code the graph has (current or historic)."""
+        return code in self.codes
 
     @classmethod
     def from_registry(cls, registry: Registry) -> "PlaceNames":
@@ -83,7 +88,7 @@ class PlaceNames:
         for country in pycountry.historic_countries:
             if registry.has("country", country.alpha_3):
                 iso.setdefault(country.name, country.alpha_3)
-        return cls(aliases, iso)
+        return cls(aliases, iso, frozenset(registry.ids("country")))
 
     def resolve(self, name: str) -> str | None:
         """The place id of ``name``, None for a row that is not a place; KeyError when unknown."""

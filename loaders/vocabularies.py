@@ -5,12 +5,13 @@ Files: ``sources/reference/{units,areas,measures,statistical-sources}.yaml``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator, Literal as TypingLiteral
 
-from pydantic import Field, StrictBool, ValidationInfo, field_validator
+from pydantic import Field, PositiveInt, StrictBool, ValidationInfo, field_validator, model_validator
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from mrkg.loaders.base import Located, read_yaml_list
 from mrkg.loaders.registry import Registry
@@ -29,7 +30,14 @@ class Term(Record):
 
 
 class UnitRecord(Term):
-    pass
+    base: str | None = None
+    multiplier: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _multiple(self) -> "UnitRecord":
+        if (self.base is None) != (self.multiplier is None):
+            raise ValueError("a multiple gives both its base unit and its multiplier")
+        return self
 
 
 class AreaRecord(Term):
@@ -66,8 +74,26 @@ _IRI_KIND = {model: (iri_kind, cls) for _, _, model, _, iri_kind, cls in TABLES}
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[Term]]:
     for file, section, model, kind, _, _ in TABLES:
-        yield from read_yaml_list(root / "reference" / file, root, section, model, kind,
-                                  registry, problems, iris.REFERENCE_GRAPH, None)
+        records = list(read_yaml_list(root / "reference" / file, root, section, model, kind,
+                                      registry, problems, iris.REFERENCE_GRAPH, None))
+        if model is UnitRecord:
+            _check_bases(records, registry, problems)
+        yield from records
+
+
+def _check_bases(units: list[Located[UnitRecord]], registry: Registry, problems: Problems) -> None:
+    """A multiple's base unit is a listed unit that is not itself a multiple (checked once all are read)."""
+    for located in units:
+        base = located.record.base
+        if base is None:
+            continue
+        target = registry.detail("unit", base)
+        if target is None:
+            problems.add(located.file, located.line, located.record.id, "base", f"unknown base unit {base!r}",
+                         "a unit listed in units.yaml")
+        elif target.base is not None:
+            problems.add(located.file, located.line, located.record.id, "base",
+                         f"base unit {base!r} is itself a multiple of {target.base!r}", "a unit that is no multiple")
 
 
 def triples(located: Located[Term]) -> Iterator[tuple]:
@@ -79,3 +105,11 @@ def triples(located: Located[Term]) -> Iterator[tuple]:
     yield node, SKOS.prefLabel, Literal(term.label, lang="en")
     yield node, SKOS.definition, Literal(term.definition, lang="en")
     yield node, DCTERMS.identifier, Literal(term.id)
+    if isinstance(term, UnitRecord):
+        # Every unit, base units included, says how it converts, so queries need no OPTIONAL.
+        yield node, MRKG.baseUnit, iris.entity("unit", term.base or term.id)
+        yield node, MRKG.unitMultiplier, Literal(Decimal(term.multiplier or 1), datatype=XSD.decimal)
+    if isinstance(term, MeasureRecord):
+        yield node, MRKG.measureKind, Literal(term.kind)
+        for unit in term.units:
+            yield node, MRKG.allowedUnit, iris.entity("unit", unit)

@@ -143,6 +143,8 @@ class MRKG(DefinedNamespace):
     ValueQualifier: URIRef
     VisaPolicy: URIRef
     adoptedWithin: URIRef
+    allowedUnit: URIRef
+    baseUnit: URIRef
     classifiedState: URIRef
     consentDate: URIRef
     consentType: URIRef
@@ -161,6 +163,7 @@ class MRKG(DefinedNamespace):
     iso3166Numeric: URIRef
     locator: URIRef
     measure: URIRef
+    measureKind: URIRef
     migrationRole: URIRef
     migrationRoles: URIRef
     observationStructure: URIRef
@@ -182,6 +185,7 @@ class MRKG(DefinedNamespace):
     suspensionEndDate: URIRef
     targetGroup: URIRef
     terminationDate: URIRef
+    unitMultiplier: URIRef
     upperValue: URIRef
     valueQualifier: URIRef
     valueQualifiers: URIRef

@@ -1,8 +1,13 @@
 """Running SPARQL on an engine: Oxigraph (the store) or rdflib (the baseline).
 
 Both engines return a ``Result`` of rdflib terms, so formats, tests and the
-benchmark treat them alike. Named-query parameters arrive as bindings and are
-passed as substitutions (Oxigraph) or initBindings (rdflib).
+benchmark treat them alike. Named-query parameters arrive as bindings of
+validated RDF terms. rdflib takes them as initBindings. Oxigraph's own
+``substitutions`` filter the finished result instead of binding the variables
+before evaluation (a two-country flows query took 65 s instead of 10 ms on the
+1.5-million-triple graph), so for Oxigraph the bindings become a ``VALUES``
+block at the start of the query's WHERE clause: the terms are serialised by
+pyoxigraph (IRIs checked, literals escaped), never user text pasted in.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,6 +148,32 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: dict[str, Any]) -> str:
+    """``text`` with a VALUES block binding ``bindings`` opened first in its WHERE clause."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    for name in names:
+        if not _VARIABLE.fullmatch(name):
+            raise ValueError(f"{name!r} is not a SPARQL variable name")
+    terms = " ".join(str(_to_oxigraph(bindings[name])) for name in names)
+    block = "VALUES (" + " ".join(f"?{name}" for name in names) + ") { (" + terms + ") }"
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        match = None if line.lstrip().startswith("#") else _WHERE.search(line)
+        if match:
+            at = offset + match.end()
+            return text[:at] + "\n  " + block + "\n" + text[at:]
+        offset += len(line)
+    raise ValueError("the query has no WHERE clause to bind parameters in")
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class OxigraphEngine:
     """Queries the on-disk store, read-only, with the union of all graphs as default graph."""
 
@@ -157,8 +189,7 @@ class OxigraphEngine:
         return cls(open_read_only(path))
 
     def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
-        substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
-        answer = self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        answer = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
         if isinstance(answer, ox.QueryBoolean):
             return Result([], [], boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -204,5 +235,20 @@ def run_named(engine, query, bindings: dict[str, Any]) -> Result:
     result = engine.run(query.text, bindings)
     if result.boolean is not None or result.triples is not None:
         return result
-    columns = [c for c in query.columns if c in result.variables]
-    return Result(columns, [{c: row.get(c) for c in columns} for row in result.rows])
+    columns = [c for c in query.columns if c in result.variables or (query.limit and c == "rank")]
+    rows = result.rows
+    if query.limit is not None:
+        rows = _limited(rows, query.limit, bindings)
+    return Result(columns, [{c: row.get(c) for c in columns} for row in rows])
+
+
+def _limited(rows: list[dict], limit, bindings: dict[str, Any]) -> list[dict]:
+    """The first n rows of each group (rows arrive ordered), each with its rank in the group."""
+    n = int(bindings[limit.param]) if limit.param in bindings else limit.default
+    kept, seen = [], {}
+    for row in rows:
+        key = tuple(None if row.get(c) is None else str(row[c]) for c in limit.group)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= n:
+            kept.append({**row, "rank": Literal(seen[key], datatype=XSD.integer)})
+    return kept

@@ -10,13 +10,12 @@ Header lines (before the first non-comment line)::
 
 A param line is ``name type default`` where default is ``required``,
 ``optional`` or a keyword (``today``). Values given by users are validated by
-their type and bound to the query's ``?name`` variable as RDF terms (SPARQL
-substitution); they are never pasted into the query text. A list type binds
-``?name`` to one literal " A B C " that the query tests with CONTAINS.
-
-Oxigraph substitutes only variables of the SELECT projection, so a named
-query projects its parameter variables; ``run_named`` then keeps just the
-header's ``columns``.
+their type and bound to the query's ``?name`` variable as RDF terms (initial
+bindings: rdflib's initBindings, a VALUES block of serialised terms for
+Oxigraph, see ``execute``); user text is never pasted into the query. A list
+type binds ``?name`` to one literal " A B C " that the query tests with
+CONTAINS. A named query projects its parameter variables; ``run_named`` keeps
+just the header's ``columns``.
 """
 
 from __future__ import annotations
@@ -54,6 +53,17 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """``# limit: n 10 source,dataset``: keep the first ``n`` rows (the parameter, or the default)
+    of each group of rows sharing the group columns, and number them in a ``rank`` column.
+    SPARQL's LIMIT cannot take a bound value, and a per-group limit has no SPARQL form at all."""
+
+    param: str
+    default: int
+    group: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     title: str
@@ -63,6 +73,7 @@ class NamedQuery:
     text: str
     path: Path
     notes: tuple[str, ...] = field(default=())
+    limit: "Limit | None" = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -83,7 +94,7 @@ def parse_header(path: Path) -> NamedQuery:
                 break
             continue
         key, sep, value = line[1:].strip().partition(":")
-        if sep and key.strip() in {"title", "question", "param", "columns", "note"}:
+        if sep and key.strip() in {"title", "question", "param", "columns", "note", "limit"}:
             fields.setdefault(key.strip(), []).append(value.strip())
         elif fields.get("note") and line[1:].strip():
             fields["note"][-1] += " " + line[1:].strip()
@@ -98,8 +109,14 @@ def parse_header(path: Path) -> NamedQuery:
         if required not in fields:
             raise ValueError(f"{path}: header has no '# {required}:' line")
     columns = tuple(c.strip() for c in fields["columns"][0].split(","))
+    limit = None
+    if "limit" in fields:
+        bits = fields["limit"][0].split()
+        if len(bits) not in (2, 3) or not bits[1].isdigit() or bits[0] not in {p.name for p in params}:
+            raise ValueError(f"{path}: bad limit line {fields['limit'][0]!r}; expected 'param default [col,col]'")
+        limit = Limit(bits[0], int(bits[1]), tuple(bits[2].split(",")) if len(bits) == 3 else ())
     return NamedQuery(path.stem, fields["title"][0], fields["question"][0], tuple(params), columns, text, path,
-                      tuple(fields.get("note", [])))
+                      tuple(fields.get("note", [])), limit)
 
 
 def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
@@ -171,6 +188,20 @@ def _positive(value: str) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
+def _decimal(value: str) -> Literal:
+    if not re.fullmatch(r"\d{1,6}(\.\d{1,12})?", value):
+        raise QueryError(f"{value!r} is not a non-negative decimal number such as 0.05")
+    return Literal(value, datatype=XSD.decimal)
+
+
+def _choice(*choices: str):
+    def bind(value: str) -> Literal:
+        if value not in choices:
+            raise QueryError(f"{value!r} is not one of: {', '.join(choices)}")
+        return Literal(value)
+    return bind
+
+
 def _concept(kind: str, table: dict[str, URIRef]):
     """A value from one of the loaders' vocabularies (policy areas, instrument classes)."""
     def bind(value: str) -> URIRef:
@@ -187,6 +218,8 @@ BINDERS = {
     "date": _date,
     "year": _year,
     "integer": _positive,
+    "decimal": _decimal,
+    "direction": _choice("in", "out"),
     "organisation": _identifier("organisation", "organisations"),
     "instrument": _identifier("instrument", "instruments"),
     "measure": _identifier("measure", "measures"),

@@ -254,7 +254,7 @@ def good(tmp_path_factory) -> GoodStore:
     sources = base / "sources"
     shutil.copytree(SOURCES, sources)
     store = base / "store"
-    report = build(sources=sources, store=store)
+    report = build(sources=sources, store=store, tables=False)
     state = _store_state(store)
     assert state["digest"] == report.digest and state["quads"] == report.quads > 0
     return GoodStore(sources, store, state)
@@ -268,13 +268,13 @@ def _bad_sources(tmp_path: Path, good: GoodStore) -> Path:
 
 def _build_expecting_error(sources: Path, good: GoodStore) -> InputError:
     try:
-        build(sources=sources, store=good.store)
+        build(sources=sources, store=good.store, tables=False)
     except InputError as error:
         return error
     # The bad input was accepted and the store now serves it: put the good graph back
     # (its generation is still on disk) and drop the bad generation, so that the other
     # cases see the good store exactly as it was.
-    build(sources=good.sources, store=good.store)
+    build(sources=good.sources, store=good.store, tables=False)
     for name in os.listdir(good.store / "generations"):
         if name not in good.state["generations"]:
             shutil.rmtree(good.store / "generations" / name)

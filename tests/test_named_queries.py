@@ -29,7 +29,7 @@ ID = "https://w3id.org/mrkg/id/"
 
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
-               "roles", "zones"]
+               "roles", "zones", "stock", "top-partners", "group-total"]
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +43,6 @@ def mini_store(tmp_path_factory):
 def query_store(tmp_path_factory):
     store = tmp_path_factory.mktemp("query") / "store"
     mrkg.build(sources=QUERY_SOURCES, store=store)
-    return store
-
-
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory):
-    store = tmp_path_factory.mktemp("real") / "store"
-    mrkg.build(store=store)
     return store
 
 

@@ -1,0 +1,105 @@
+"""Third-party statistical tables, loaded whole: one module per kind of table.
+
+A table module has ``ID`` (the prefix of its observations' IRIs), ``FILES``
+(the stems of the ``kind: dataset`` entries of documents.yaml it reads) and
+``figures(path, stem, places, report)``, an iterator of ``Figure`` tuples
+that reads the file as it is: orientation, missing-value marks, multipliers
+and rows that are not countries are each module's business, stated in its
+docstring. To add a table, copy the file into ``sources/datasets/`` with its
+SOURCE.txt, list it in documents.yaml, write the module and append it here.
+
+Unlike curated records, figures never become rdflib objects: at about 1.5
+million triples that would dominate the build. They are checked here against
+the measures and units they use, then written as N-Quads (``figures.nquads``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mrkg.loaders import Sources, documents
+from mrkg.loaders.datasets import knomad, undesa_stock, undesa_totals, wb_matrices, wdi
+from mrkg.loaders.datasets.figures import Figure, TableReport, nquads
+from mrkg.loaders.place_names import PlaceNames
+from mrkg.loaders.strict import Problems
+
+TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad)
+
+
+@dataclass
+class Table:
+    """The figures read from one dataset file, with what was skipped and why."""
+
+    module: object
+    stem: str
+    file: str
+    publisher: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def nquads(self):
+        return nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+
+
+def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
+    """Read every table whose file is listed in documents.yaml; raise InputError listing all problems."""
+    problems = Problems()
+    registry = sources.registry
+    places = PlaceNames.from_registry(registry)
+    listed = {located.record.stem: located.record for located in sources.of(documents)}
+    read: list[Table] = []
+    for module in tables:
+        for stem in module.FILES:
+            document = listed.get(stem)
+            if document is None:
+                continue  # a sources tree without this table (the test fixtures)
+            path = sources.root / document.path
+            shown = f"sources/{document.path}"
+            if not path.is_file():
+                problems.add(shown, None, None, None, "file is missing", "the copy listed in documents.yaml")
+                continue
+            report = TableReport(shown)
+            figures = list(module.figures(path, stem, places, report))
+            _check_figures(figures, registry, report)
+            for line, column, message, expected in report.all_problems():
+                problems.add(shown, line, None, column, message, expected)
+            read.append(Table(module, stem, shown, document.publisher, document.title, figures,
+                              dict(sorted(report.skipped.items()))))
+    problems.raise_if_any()
+    return read
+
+
+def _check_figures(figures: list[Figure], registry, report: TableReport) -> None:
+    """Every figure fits its measure (kind, unit, sign), and no cell is read twice."""
+    fitting: dict[tuple, str | None] = {}
+    seen: set[tuple] = set()
+    for figure in figures:
+        shape = (figure.measure, figure.unit, figure.area is None)
+        if shape not in fitting:
+            fitting[shape] = _misfit(registry, *shape)
+        if fitting[shape]:
+            report.problem(None, None, f"{figure.locator}: {fitting[shape]}", "figures that fit reference/measures.yaml")
+            continue
+        if figure.value.startswith("-") and registry.detail("measure", figure.measure).non_negative:
+            report.problem(None, None, f"{figure.locator}: negative count {figure.value}", "a value >= 0")
+        key = (figure.measure, figure.origin, figure.destination, figure.area, figure.year)
+        if key in seen:
+            report.problem(None, None, f"{figure.locator}: a second figure for the same cell {key}",
+                           "one figure per measure, places and year")
+        seen.add(key)
+
+
+def _misfit(registry, measure_id: str, unit: str, bilateral: bool) -> str | None:
+    measure = registry.detail("measure", measure_id)
+    if measure is None:
+        return f"unknown measure {measure_id!r}"
+    if unit not in measure.units:
+        return f"unit {unit!r} does not fit measure {measure_id!r} (allowed: {', '.join(measure.units)})"
+    if (measure.kind == "bilateral") != bilateral or measure.kind == "instrument":
+        return f"measure {measure_id!r} is a {measure.kind} measure"
+    return None
+
+
+__all__ = ["TABLES", "Table", "read_tables", "Figure"]

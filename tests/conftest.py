@@ -1,0 +1,27 @@
+"""Fixtures shared by test modules: builds of the real sources, once per test session.
+
+``real_store`` is the curated graph without the statistical tables: the named
+queries' answers on the curated records, and queries (source-discrepancies)
+that do not yet finish on the full graph. ``full_store`` adds the ~140,000
+figures of the statistical tables (about half a minute to build).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import mrkg
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("real") / "store"
+    mrkg.build(store=store, tables=False)
+    return store
+
+
+@pytest.fixture(scope="session")
+def full_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("full") / "store"
+    mrkg.build(store=store)
+    return store
