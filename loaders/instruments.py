@@ -48,6 +48,7 @@ TYPES = {
 CONSENT_TYPES = {
     "ratification": MRKG.Ratification, "accession": MRKG.Accession, "acceptance": MRKG.Acceptance,
     "definitive-signature": MRKG.DefinitiveSignature, "succession": MRKG.Succession,
+    "ratification-or-accession": MRKG.RatificationOrAccession,
 }
 POLICY_AREAS = {
     "labour-migration": MRKG.LabourMigration, "freedom-of-movement": MRKG.FreedomOfMovement,
@@ -59,7 +60,7 @@ POLICY_AREAS = {
     "visa-policy": MRKG.VisaPolicy, "readmission": MRKG.Readmission, "border-traffic": MRKG.BorderTraffic,
     "education-and-youth": MRKG.EducationAndYouth, "exit-and-entry": MRKG.ExitAndEntry,
     "integration": MRKG.Integration, "entrepreneurship": MRKG.Entrepreneurship,
-    "migration-statistics": MRKG.MigrationStatistics,
+    "migration-statistics": MRKG.MigrationStatistics, "economic-integration": MRKG.EconomicIntegration,
 }
 NATIONAL = {"national-law", "decree"}
 
@@ -271,10 +272,20 @@ def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
 
 
 def _participation(instrument, inst: InstrumentRecord, party: PartyRecord, stem: str) -> Iterator[tuple]:
-    node = iris.entity("participation", inst.id, party.party, stem)
+    yield from participation_triples(inst.id, party, stem, inst.locator)
+
+
+def participation_triples(instrument_id: str, party: PartyRecord, stem: str, locator: str,
+                          signatory: bool = False) -> Iterator[tuple]:
+    """One party's participation in an instrument as one source gives it (the node is per source).
+
+    Third-party treaty tables use this too, so that their dates are modelled exactly as the
+    curated ones. ``signatory`` records a signature the source reports without a date.
+    """
+    node = iris.entity("participation", instrument_id, party.party, stem)
     yield node, RDF.type, MRKG.Participation
-    yield node, RDFS.label, Literal(f"{party.party} in {inst.id}")
-    yield node, MRKG.instrument, instrument
+    yield node, RDFS.label, Literal(f"{party.party} in {instrument_id}")
+    yield node, MRKG.instrument, iris.instrument(instrument_id)
     yield node, MRKG.party, iris.party(party.party)
     for prop, value in (
         (MRKG.signatureDate, party.signed), (MRKG.consentDate, party.consent_date),
@@ -285,6 +296,8 @@ def _participation(instrument, inst: InstrumentRecord, party: PartyRecord, stem:
             yield node, prop, value.literal()
     if party.consent:
         yield node, MRKG.consentType, CONSENT_TYPES[party.consent]
+    if signatory:
+        yield node, MRKG.signatory, Literal(True)
     if party.note:
         yield node, SKOS.editorialNote, Literal(party.note, lang="en")
-    yield from cite(node, stem, party.locator or inst.locator, party.quote)
+    yield from cite(node, stem, party.locator or locator, party.quote)

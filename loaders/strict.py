@@ -227,8 +227,9 @@ class CsvRow(dict):
     line: int = 0
 
 
-def read_csv(path: Path, columns: list[str], problems: Problems) -> Iterator[CsvRow]:
-    """Yield rows of a strict, comma-separated UTF-8 CSV with exactly ``columns``.
+def read_csv(path: Path, columns: list[str], problems: Problems, delimiter: str = ",") -> Iterator[CsvRow]:
+    """Yield rows of a strict UTF-8 CSV (comma-separated unless ``delimiter`` says otherwise)
+    with exactly ``columns``.
 
     Empty cells become absent keys, so that models see "not given" rather than
     an empty string.
@@ -236,7 +237,7 @@ def read_csv(path: Path, columns: list[str], problems: Problems) -> Iterator[Csv
     text = read_text(path, problems)
     if text is None:
         return
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -68,6 +68,7 @@ class MRKG(DefinedNamespace):
     DecreeType: URIRef
     DefinitiveSignature: URIRef
     DraftInstrument: URIRef
+    EconomicIntegration: URIRef
     EducationAndYouth: URIRef
     Entrepreneurship: URIRef
     EqualTreatment: URIRef
@@ -123,6 +124,7 @@ class MRKG(DefinedNamespace):
     Protocol: URIRef
     Range: URIRef
     Ratification: URIRef
+    RatificationOrAccession: URIRef
     Readmission: URIRef
     ReceivingState: URIRef
     Region: URIRef
@@ -180,6 +182,7 @@ class MRKG(DefinedNamespace):
     roleScope: URIRef
     sha256: URIRef
     signatureDate: URIRef
+    signatory: URIRef
     statisticalSource: URIRef
     suspensionDate: URIRef
     suspensionEndDate: URIRef

@@ -47,6 +47,12 @@ O000 = "curated/000_e132173a8f0337db/observations.csv"
 I003 = "curated/003_7758bc43b281afd9/instruments.yaml"
 O003 = "curated/003_7758bc43b281afd9/observations.csv"
 MEASURES = "reference/measures.yaml"
+HUGGO = "datasets/manytrade-treaties/HUGGO_MEM_additional.csv"
+DESTA = "datasets/manytrade-treaties/DESTA.csv"
+GPTAD = "datasets/manytrade-treaties/GPTAD_MEM.csv"
+MATCHES = "datasets/manytrade-treaties/matches.yaml"
+ICMW = "datasets/un-icmw-ratification/hr_status_icmw.csv"
+KGZ_EAEU = "ERSNEU_2014O,ERSNEU_2014O,Eurasian Economic Union (EAEU),29.05.2014,KGZ,"  # HUGGO: Kyrgyzstan in the EAEU
 
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -190,6 +196,36 @@ CASES = [
          O000, "belstat-arrivals-blr-rus-1991-2011,", None, "row has 18 cells", "17 cells"),
     Case("csv-header-changed", O003, "id,measure,origin,", "id,measure,from,",
          O003, 1, None, "header is id,measure,from,", "header id,measure,origin,"),
+    # --- third-party treaty tables and the ICMW status table ---------------------------------------------------
+    Case("treaty-table-unknown-state-code", HUGGO, KGZ_EAEU, KGZ_EAEU.replace(",KGZ,", ",KGX,"),
+         HUGGO, "(EAEU),29.05.2014,KGX,", "stateID", "'KGX' (line", "ISO 3166 alpha-3"),
+    Case("treaty-table-unreadable-date", HUGGO, "23.12.2014,NA,12.08.2015,", "23.12.2014,NA,12/08/2015,",
+         HUGGO, "12/08/2015", "StateForce", "'12/08/2015' is not a date", "dd.mm.yyyy"),
+    Case("treaty-table-impossible-date", HUGGO, "23.12.2014,NA,12.08.2015,", "23.12.2014,NA,31.02.2015,",
+         HUGGO, "31.02.2015", "StateForce", "has no day 31", "dd.mm.yyyy"),
+    Case("treaty-table-open-end-as-signature", HUGGO, "Belarus,NA,1040,29.05.2014,", "Belarus,NA,1040,31.12.9999,",
+         HUGGO, "Belarus,NA,1040,31.12.9999,", "StateSignature",
+         "'31.12.9999' (HUGGO's 'no end') in the StateSignature column"),
+    Case("treaty-table-dates-out-of-order", HUGGO, "23.12.2014,NA,12.08.2015,", "23.12.2014,NA,12.08.2013,",
+         HUGGO, "12.08.2013", None, "entry into force 2013-08-12 is before consent 2014-12-23"),
+    Case("treaty-table-unknown-numeric-code", DESTA, "Accession of the Kyrgyz Republic\";112;398;643;51;417;",
+         "Accession of the Kyrgyz Republic\";112;398;643;51;999;",
+         DESTA, "Accession of the Kyrgyz Republic\";112;398;643;51;999;", "c1 … c91", "'999' (line",
+         "ISO 3166 numeric"),
+    Case("treaty-table-unknown-place-name", GPTAD, '"Armenia, Kyrgyz"', '"Armenia, Kyrgyzz"',
+         GPTAD, None, None, "'Kyrgyzz'", "place-names.yaml"),
+    Case("match-unknown-curated-instrument", MATCHES, APPEND,
+         "  - {desta: 434, instrument: cu-ces-treaty-2099, reason: \"test: a curated instrument that does not exist\"}\n",
+         MATCHES, "cu-ces-treaty-2099", "instrument", "unknown curated instrument 'cu-ces-treaty-2099'"),
+    Case("match-names-a-missing-treaty", MATCHES, APPEND,
+         "  - {huggo: NOSUCH_1999O, desta: 434, reason: \"test: a manyID that is not in the table\"}\n",
+         MATCHES, "NOSUCH_1999O", "huggo", "'NOSUCH_1999O' is not a manyID"),
+    Case("match-without-reason", MATCHES, APPEND, "  - {desta: 87, gptad: 1}\n",
+         MATCHES, "  - {desta: 87, gptad: 1}", "reason", "required field is missing", "a value"),
+    Case("icmw-unknown-country-code", ICMW, "KG,Kyrgyzstan,1,2003", "KX,Kyrgyzstan,1,2003",
+         ICMW, "KX,Kyrgyzstan", "iso2", "'KX' (line", "ISO 3166 alpha-2"),
+    Case("icmw-contradictory-status", ICMW, "AZ,Azerbaijan,1,1999,0,0,", "AZ,Azerbaijan,1,1999,1,0,",
+         ICMW, "AZ,Azerbaijan", None, "2 of the columns state party, signatory, no action are 1"),
 ]
 
 

@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from mrkg.loaders import documents, instruments, memberships, observations, organisations, read_sources
+from types import SimpleNamespace
+
+from mrkg.loaders import (
+    desta_treaties, documents, gptad_treaties, huggo_treaties, icmw_status, instruments, memberships, observations,
+    organisations, read_sources,
+)
+from mrkg.loaders.treaty_tables import POST_SOVIET
 from mrkg.loaders.types import PartialDate, Period, parse_partial_date
 
 SOURCES = read_sources()
@@ -56,6 +62,20 @@ def _collect() -> list[Item]:
     for located in SOURCES.of(observations):
         o = located.record
         items.append(Item(f"observation:{o.id}", "observation", located.document, o.locator, o.quote, o))
+    # Treaties of the third-party treaty tables, and the ICMW status table.
+    for module in (huggo_treaties, desta_treaties, gptad_treaties):
+        for located in SOURCES.of(module):
+            t = located.record
+            items.append(Item(f"table-treaty:{t.notation}", "table-treaty", located.document, t.locator, None, t))
+            for party in t.parties:
+                items.append(Item(f"participation:{t.instrument}/{party.party}", "participation", located.document,
+                                  party.locator or t.locator, party.quote, party, t))
+    convention = SimpleNamespace(date=None)  # the ICMW table gives no date for the Convention
+    for located in SOURCES.of(icmw_status):
+        if hasattr(located.record, "party"):
+            party = located.record.party
+            items.append(Item(f"participation:icmw/{party.party}", "participation", located.document,
+                              party.locator, party.quote, party, convention))
     return items
 
 
@@ -107,7 +127,7 @@ def _assert_parses(value: PartialDate | None, field: str) -> None:
 
 def test_there_are_records_of_every_kind():
     kinds = {item.kind for item in ITEMS}
-    assert kinds == {"organisation", "instrument", "participation", "membership", "observation"}
+    assert kinds == {"organisation", "instrument", "participation", "membership", "observation", "table-treaty"}
 
 
 def test_record_ids_are_unique():
@@ -120,7 +140,8 @@ def test_record_ids_are_unique():
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("item", of("organisation", "instrument", "participation", "membership", "observation"))
+@pytest.mark.parametrize("item", of("organisation", "instrument", "participation", "membership", "observation",
+                                   "table-treaty"))
 def test_cites_a_listed_document_and_a_locator(item: Item):
     assert item.locator and item.locator.strip(), f"{item.id} has no locator"
     assert item.document in DOCUMENT_STEMS, f"{item.id} cites {item.document}, not in documents.yaml"
@@ -169,6 +190,34 @@ def test_instrument_references_are_known(item: Item):
         assert REGISTRY.has("organisation", inst.adopted_within), f"unknown organisation {inst.adopted_within}"
     if inst.jurisdiction is not None:
         assert REGISTRY.has("country", inst.jurisdiction), f"unknown country {inst.jurisdiction}"
+
+
+# --------------------------------------------------------------------------
+# Treaties of the treaty tables
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("item", of("table-treaty"))
+def test_table_treaty_dates_in_order(item: Item):
+    treaty = item.record
+    for field in ("date", "entry_into_force", "termination"):
+        _assert_parses(getattr(treaty, field), field)
+    _assert_in_order([("date", treaty.date), ("entry into force", treaty.entry_into_force),
+                      ("termination", treaty.termination)], item.id)
+
+
+@pytest.mark.parametrize("item", of("table-treaty"))
+def test_table_treaty_is_among_former_soviet_republics(item: Item):
+    """The selection rule: at least two state parties, all former Soviet republics (no match widens it)."""
+    parties = {party.party for party in item.record.parties}
+    assert len(parties) >= 2 and parties <= POST_SOVIET, f"{item.id}: parties {sorted(parties)}"
+
+
+@pytest.mark.parametrize("item", of("table-treaty"))
+def test_table_treaty_instrument_is_known(item: Item):
+    treaty = item.record
+    assert REGISTRY.has("instrument", treaty.instrument), f"{item.id}: unknown instrument {treaty.instrument}"
+    assert treaty.title.strip() and LATIN.search(treaty.title), f"{item.id}: title {treaty.title!r}"
 
 
 # --------------------------------------------------------------------------

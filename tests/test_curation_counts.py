@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mrkg.loaders import documents, instruments, memberships, observations, organisations, read_sources, roles, zones
+from mrkg.loaders import (
+    desta_treaties, documents, gptad_treaties, huggo_treaties, icmw_status, instruments, memberships, observations,
+    organisations, read_sources, roles, zones,
+)
 
 CURATION = Path(__file__).resolve().parents[1] / "CURATION.md"
 COLUMNS = ("instruments", "programmes", "observations", "memberships", "organisations", "roles", "zones")
@@ -27,6 +30,15 @@ def counted() -> dict[str, dict[str, int]]:
         add(located.document, "instruments")
         if located.record.class_ == "programme":
             add(located.document, "programmes")
+    # Instruments a treaty table or the ICMW table describes (a treaty that is another table's
+    # instrument adds only its participations, which CURATION.md counts in its own section).
+    for module in (huggo_treaties, desta_treaties, gptad_treaties):
+        for located in sources.of(module):
+            if located.record.describes:
+                add(located.document, "instruments")
+    for located in sources.of(icmw_status):
+        if not hasattr(located.record, "party"):
+            add(located.document, "instruments")
     for module, column in ((observations, "observations"), (memberships, "memberships"),
                            (roles, "roles"), (zones, "zones")):
         for located in sources.of(module):

@@ -21,7 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from mrkg.loaders import documents, instruments, memberships, observations, organisations, read_sources
+from mrkg.loaders import (
+    desta_treaties, documents, gptad_treaties, huggo_treaties, icmw_status, instruments, memberships, observations,
+    organisations, read_sources,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 NO_SEEDS = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents folder {SEEDS} is absent")
@@ -71,6 +74,16 @@ def _quoted_records() -> list[tuple[str, str, str]]:
         o = located.record
         if o.quote:
             out.append((f"observation:{o.id}", located.document, o.quote))
+    for module in (huggo_treaties, desta_treaties, gptad_treaties):
+        for located in SOURCES.of(module):
+            for party in located.record.parties:
+                if party.quote:
+                    out.append((f"participation:{located.record.instrument}/{party.party}", located.document,
+                                party.quote))
+    for located in SOURCES.of(icmw_status):
+        party = getattr(located.record, "party", None)
+        if party is not None and party.quote:
+            out.append((f"participation:icmw/{party.party}", located.document, party.quote))
     seen: dict[str, int] = {}
     for record_id, _, _ in out:
         seen[record_id] = seen.get(record_id, 0) + 1
