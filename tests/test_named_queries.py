@@ -47,10 +47,8 @@ def query_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real_store(tmp_path_factory):
-    store = tmp_path_factory.mktemp("real") / "store"
-    mrkg.build(store=store)
-    return store
+def real_store(shipped_store):
+    return shipped_store
 
 
 def rows(store, name, **params):

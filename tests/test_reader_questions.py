@@ -55,10 +55,8 @@ CASES = [pytest.param(stem, q, id=f"{stem[:3]}-{i + 1}-{q['query']}")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("reader") / "store"
-    mrkg.build(store=path)
-    return path
+def store(shipped_store):
+    return shipped_store
 
 
 def _cell(value: str | None) -> str | None:
