@@ -7,6 +7,8 @@
     mrkg describe TEXT|IRI
     mrkg validate [--sources DIR] [--reasoner-timeout S]
     mrkg list countries|organisations|instruments|programmes|measures|sources
+    mrkg bench [--sources DIR] [--scales 1,4,16] [--repeat 5] [--rdflib-max-triples N]
+               [--rdflib-timeout S] [--oxigraph-timeout S] [--format table|json] [--out FILE]
 
 Every command takes ``--store PATH`` (default ``$MRKG_STORE`` or ``./mrkg-store``).
 Errors a user can fix print one clear message and exit with status 2, never a traceback.
@@ -68,7 +70,10 @@ def cmd_queries(args) -> int:
         for param in query.params:
             default = "" if param.default in ("required", "optional") else f" (default {param.default})"
             print(f"    {param.name:<13} {param.description}{default}")
-        print(f"    columns: {', '.join(query.columns)}\n")
+        print(f"    columns: {', '.join(query.columns)}")
+        for example in query.examples:
+            print(f"    example: {query.example_usage(example)}")
+        print()
     return 0
 
 
@@ -168,6 +173,41 @@ def cmd_validate(args) -> int:
     return 1 if failed else 0
 
 
+def _scales(text: str) -> tuple[int, ...]:
+    try:
+        factors = tuple(int(item) for item in text.split(",") if item.strip())
+    except ValueError:
+        factors = ()
+    if not factors or min(factors) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give positive whole numbers separated by commas, e.g. 1,4,16")
+    return factors
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+        return value
+    return parse
+
+
+def cmd_bench(args) -> int:
+    from mrkg.bench.report import render
+    from mrkg.bench.run import run_benchmark
+
+    result = run_benchmark(args.sources, args.scales, args.repeat, args.rdflib_max_triples, args.rdflib_timeout,
+                           args.oxigraph_timeout, progress=_progress)
+    if args.out:
+        Path(args.out).write_text(render(result, "json"), encoding="utf-8")
+        _progress(f"Wrote the JSON result to {args.out}")
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
     main.add_argument("--store", default=str(default_store_path()),
@@ -209,6 +249,24 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("kind", choices=LISTS)
     listing.add_argument("--format", **formats)
     listing.set_defaults(run=cmd_list)
+
+    bench = commands.add_parser("bench", help="benchmark: build, and every named query on Oxigraph vs rdflib, "
+                                              "on the graph and on synthetic scale-ups")
+    bench.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
+    bench.add_argument("--scales", type=_scales, default=(1, 4, 16), metavar="1,4,16",
+                       help="scale-up factors (default 1,4,16; x1, the graph itself, always runs)")
+    bench.add_argument("--repeat", type=_positive(int), default=5, help="runs per query; the median is reported "
+                                                                        "(default 5)")
+    bench.add_argument("--rdflib-max-triples", type=_positive(int), default=2_500_000, metavar="N",
+                       help="run rdflib only on graphs of at most N triples (default 2500000)")
+    bench.add_argument("--rdflib-timeout", type=_positive(float), default=60.0, metavar="S",
+                       help="seconds each query may take on rdflib, all its runs together (default 60)")
+    bench.add_argument("--oxigraph-timeout", type=_positive(float), default=120.0, metavar="S",
+                       help="seconds each query may take on Oxigraph, all its runs together (default 120)")
+    bench.add_argument("--format", choices=["table", "json"], default="table",
+                       help="table: a readable report with the targets; json: one JSON object")
+    bench.add_argument("--out", metavar="FILE", help="also write the JSON result to FILE")
+    bench.set_defaults(run=cmd_bench)
     return main
 
 

@@ -7,6 +7,12 @@ Header lines (before the first non-comment line)::
     # param: countries countries required -- ISO 3166 alpha-3 codes, comma-separated
     # param: on date today -- the date (YYYY-MM-DD); default today
     # columns: instrument, title, party, ...
+    # example: countries=BLR,KAZ on=2020-01-01
+
+An example line gives parameter values, ``key=value`` separated by spaces, that
+return rows on the shipped graph; the benchmark runs each query with its first
+example, and ``# example:`` with nothing after it means "run without
+parameters". A query may have several example lines.
 
 A param line is ``name type default`` where default is ``required``,
 ``optional`` or a keyword (``today``). Values given by users are validated by
@@ -74,9 +80,14 @@ class NamedQuery:
     path: Path
     notes: tuple[str, ...] = field(default=())
     limit: "Limit | None" = None
+    examples: tuple[dict[str, str], ...] = field(default=())
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def example_usage(self, example: dict[str, str]) -> str:
+        """The command line that runs this query with ``example``."""
+        return " ".join(["mrkg query", self.name, *(f"{k}={v}" for k, v in example.items())])
 
     def usage(self) -> str:
         parts = [self.name]
@@ -94,7 +105,7 @@ def parse_header(path: Path) -> NamedQuery:
                 break
             continue
         key, sep, value = line[1:].strip().partition(":")
-        if sep and key.strip() in {"title", "question", "param", "columns", "note", "limit"}:
+        if sep and key.strip() in {"title", "question", "param", "columns", "note", "limit", "example"}:
             fields.setdefault(key.strip(), []).append(value.strip())
         elif fields.get("note") and line[1:].strip():
             fields["note"][-1] += " " + line[1:].strip()
@@ -115,8 +126,19 @@ def parse_header(path: Path) -> NamedQuery:
         if len(bits) not in (2, 3) or not bits[1].isdigit() or bits[0] not in {p.name for p in params}:
             raise ValueError(f"{path}: bad limit line {fields['limit'][0]!r}; expected 'param default [col,col]'")
         limit = Limit(bits[0], int(bits[1]), tuple(bits[2].split(",")) if len(bits) == 3 else ())
+    examples = tuple(_parse_example(path, spec) for spec in fields.get("example", []))
     return NamedQuery(path.stem, fields["title"][0], fields["question"][0], tuple(params), columns, text, path,
-                      tuple(fields.get("note", [])), limit)
+                      tuple(fields.get("note", [])), limit=limit, examples=examples)
+
+
+def _parse_example(path: Path, spec: str) -> dict[str, str]:
+    example: dict[str, str] = {}
+    for item in spec.split():
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value or key in example:
+            raise ValueError(f"{path}: bad example line {spec!r}; expected 'key=value key=value ...'")
+        example[key] = value
+    return example
 
 
 def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:

@@ -25,3 +25,9 @@ def full_store(tmp_path_factory):
     store = tmp_path_factory.mktemp("full") / "store"
     mrkg.build(store=store)
     return store
+
+
+@pytest.fixture(scope="session")
+def shipped_store(real_store):
+    """The store the query examples run on: the curated graph (see real_store)."""
+    return real_store

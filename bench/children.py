@@ -1,0 +1,118 @@
+"""Work done in child processes, so that each one's peak memory is its own.
+
+Each child is a fresh interpreter (``mrkg.bench.spawn``: nothing inherited
+from the benchmark process) that sends one answer through a socket and exits.
+Peak memory is the child's own peak resident set size
+(``getrusage(RUSAGE_SELF).ru_maxrss``), imports included.
+"""
+
+from __future__ import annotations
+
+import io
+import resource
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB (ru_maxrss is in kB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+class ChildFailed(RuntimeError):
+    """A child process raised or died; the message holds its traceback or exit code."""
+
+
+def run_in_child(function: Callable[..., dict], *args: Any) -> dict:
+    """Run ``function(*args)`` in a new process and return the dict it returns, with its peak memory."""
+    from mrkg.bench.spawn import Child
+
+    child = Child(_answer, function.__module__, function.__qualname__, args)
+    try:
+        answer = child.connection.recv()
+    except EOFError:
+        child.join()
+        raise ChildFailed(f"{function.__name__} died with exit code {child.exitcode}") from None
+    child.join()
+    if "error" in answer:
+        raise ChildFailed(f"{function.__name__} failed:\n{answer['error']}")
+    return answer
+
+
+def _answer(connection, module: str, name: str, args: tuple) -> None:
+    import importlib
+
+    try:
+        answer = getattr(importlib.import_module(module), name)(*args)
+        answer["peak_rss_mb"] = peak_rss_mb()
+    except BaseException:  # noqa: BLE001 - reported to the parent
+        answer = {"error": traceback.format_exc()}
+    connection.send(answer)
+
+
+# ---------------------------------------------------------------------------
+# The children
+# ---------------------------------------------------------------------------
+
+def build_child(sources: str | None, store: str) -> dict:
+    """The real build into ``store``; stage seconds from BuildReport and the wall time of build()."""
+    from mrkg.graph.build import build
+
+    started = time.perf_counter()
+    report = build(sources, store)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 3), "stages": dict(report.seconds), "quads": report.quads,
+            "graphs": report.graphs, "records": report.records, "digest": report.digest}
+
+
+def oxigraph_load_child(nquads: str, factor: int, database: str) -> dict:
+    """Bulk-load the N-Quads (scaled up by ``factor``, streamed) into a fresh Oxigraph store.
+
+    ``load_s`` times ``bulk_load`` and ``flush`` and, for a factor above 1, includes making the
+    copies on the fly (``copy_s`` is the part of it spent in the scaler, on the loading thread);
+    ``optimize_s`` times ``optimize``, as ``mrkg build`` runs it after loading.
+    """
+    import pyoxigraph as ox
+
+    from mrkg.bench import scale
+
+    store = ox.Store(database)
+    counts = scale.Counts()
+    copy_seconds = 0.0
+    started = time.perf_counter()
+    if factor == 1:
+        store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    else:
+        def timed(chunks):
+            nonlocal copy_seconds
+            iterator = iter(chunks)
+            while True:
+                began = time.perf_counter()
+                try:
+                    chunk = next(iterator)
+                except StopIteration:
+                    copy_seconds += time.perf_counter() - began
+                    return
+                copy_seconds += time.perf_counter() - began
+                yield chunk
+
+        reader = io.BufferedReader(scale.ChunkReader(timed(scale.scaled_chunks(nquads, factor, counts))),
+                                   buffer_size=1 << 20)
+        store.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    store.optimize()
+    optimize_seconds = time.perf_counter() - started
+    stored = len(store)
+    del store
+    if factor == 1:
+        counts = scale.count(nquads)
+    return {"load_s": round(load_seconds, 3), "copy_s": round(copy_seconds, 3),
+            "optimize_s": round(optimize_seconds, 3), "stored_quads": stored,
+            "scalable_quads": counts.scalable, "fixed_quads": counts.fixed,
+            "quads": counts.quads(factor), "database": str(Path(database))}

@@ -1,0 +1,215 @@
+"""Reading a benchmark result: the issue's targets (reported, never asserted) and a table.
+
+Targets (issue 4), checked on the real graph (scale x1):
+
+* the build takes at most 60 s and its process peaks at most at 2 GB;
+* every parameterised query (its example binds a parameter) has a median of at most 50 ms
+  on Oxigraph, and every whole-graph analysis (its example binds none, such as
+  source-discrepancies) at most 500 ms;
+* every query is at least 20 times faster on Oxigraph than on rdflib. When rdflib was
+  stopped at the timeout the ratio is a lower bound: it proves the target when at least 20,
+  and leaves it unknown otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+
+BUILD_S, PEAK_MB, PARAMETERISED_MS, WHOLE_GRAPH_MS, RATIO = 60.0, 2048.0, 50.0, 500.0, 20.0
+
+
+def _mark(met: bool | None) -> str:
+    return {True: "met", False: "NOT MET", None: "unknown"}[met]
+
+
+def _oxigraph_ms(entry: dict) -> float | None:
+    """The median, or for a query stopped at the timeout the time it had run (a lower bound)."""
+    if entry.get("oxigraph_ms") is not None:
+        return entry["oxigraph_ms"]
+    if entry.get("oxigraph_stopped_after_s") is not None:
+        return entry["oxigraph_stopped_after_s"] * 1000
+    return None
+
+
+def check_targets(result: dict) -> list[dict]:
+    queries = [q for q in result["queries"] if _oxigraph_ms(q) is not None]
+    targets = [
+        {"target": f"build <= {BUILD_S:g} s", "value": result["build_seconds"], "unit": "s",
+         "met": result["build_seconds"] <= BUILD_S},
+        {"target": f"build peak memory <= {PEAK_MB / 1024:g} GB", "value": result["peak_rss_mb"], "unit": "MB",
+         "met": result["peak_rss_mb"] <= PEAK_MB},
+    ]
+    for kind, limit in (("parameterised", PARAMETERISED_MS), ("whole-graph", WHOLE_GRAPH_MS)):
+        chosen = [q for q in queries if q["kind"] == kind]
+        if not chosen:
+            continue
+        slowest = max(chosen, key=_oxigraph_ms)
+        over = [q["name"] for q in chosen if _oxigraph_ms(q) > limit]
+        targets.append({"target": f"{kind} queries <= {limit:g} ms median (Oxigraph)",
+                        "value": _oxigraph_ms(slowest), "unit": "ms", "query": slowest["name"],
+                        "met": not over, "failing": over})
+    ratios = [q for q in queries if q.get("ratio") is not None]
+    below = [q["name"] for q in ratios if q["ratio"] < RATIO and not q.get("ratio_is_lower_bound")]
+    unknown = [q["name"] for q in queries if q.get("ratio") is None
+               or (q.get("ratio_is_lower_bound") and q["ratio"] < RATIO)]
+    lowest = min(ratios, key=lambda q: q["ratio"]) if ratios else None
+    targets.append({"target": f"every query >= {RATIO:g}x faster than rdflib",
+                    "value": lowest["ratio"] if lowest else None, "unit": "x",
+                    "query": lowest["name"] if lowest else None,
+                    "met": False if below else (None if unknown else True),
+                    "failing": below, "unknown": unknown})
+    return targets
+
+
+# ---------------------------------------------------------------------------
+# Table
+# ---------------------------------------------------------------------------
+
+def _num(value, digits: int = 1, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}{suffix}"
+    return f"{value:,}{suffix}"
+
+
+def _rdflib_cell(entry: dict) -> str:
+    if entry.get("skipped"):
+        return "skipped"
+    if entry.get("rdflib_not_run"):
+        return "not run"
+    if entry.get("rdflib_stopped_after_s") is not None:
+        return f"stopped >{entry['rdflib_stopped_after_s']:.1f} s"
+    if entry.get("rdflib_error"):
+        return "error"
+    return _num(entry.get("rdflib_ms"), 1)
+
+
+def _oxigraph_cell(entry: dict) -> str:
+    if entry.get("skipped"):
+        return "skipped"
+    if entry.get("oxigraph_stopped_after_s") is not None:
+        return f"stopped >{entry['oxigraph_stopped_after_s']:.1f} s"
+    if entry.get("oxigraph_error"):
+        return "error"
+    return _num(entry.get("oxigraph_ms"), 2)
+
+
+def _ratio_cell(entry: dict) -> str:
+    if entry.get("ratio") is None:
+        return "–"
+    return (">" if entry.get("ratio_is_lower_bound") else "") + f"{entry['ratio']:,.0f}x"
+
+
+def _parity_cell(entry: dict) -> str:
+    parity = entry.get("parity")
+    if parity is None:
+        return "–"
+    return "ok" if parity["ok"] else "MISMATCH"
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells):
+        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(padded).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def render_table(result: dict) -> str:
+    m = result["machine"]
+    out = [f"mrkg bench — {result['started']} — sources: {result['sources']}",
+           f"machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}; Python {m['python']}, "
+           f"rdflib {m['rdflib']}, pyoxigraph {m['pyoxigraph']}",
+           f"graph: {result['triples']:,} triples (quads) in {result['graphs']} named graphs from "
+           f"{result['records']:,} records; repeat {result['settings']['repeat']}, rdflib timeout "
+           f"{result['settings']['rdflib_timeout_s']:g} s, Oxigraph timeout "
+           f"{result['settings']['oxigraph_timeout_s']:g} s", ""]
+
+    stages = result["build_stages"]
+    named = ", ".join(n for n in result["build_stage_seconds"] if n not in ("dump", "load"))
+    out += ["Build (the real build, in its own process)",
+            *_table(["stage", "seconds"], [[f"parse/validate ({named})", _num(stages["parse_validate"], 2)],
+                                           ["dump (sorted N-Quads)", _num(stages["dump"], 2)],
+                                           ["load (Oxigraph, atomic swap)", _num(stages["load"], 2)],
+                                           ["total build()", _num(result["build_seconds"], 2)]], {1}),
+            f"peak memory of the build process: {_num(result['peak_rss_mb'])} MB", ""]
+
+    parse = result["parse"]
+    out += ["Loading the graph's N-Quads",
+            *_table(["engine", "seconds", "peak MB"],
+                    [["rdflib Dataset.parse", _num(parse["rdflib_s"], 2), _num(parse["rdflib_peak_rss_mb"])],
+                     ["pyoxigraph bulk_load", _num(parse["oxigraph_s"], 2), _num(parse["oxigraph_peak_rss_mb"])]],
+                    {1, 2}),
+            f"rdflib / pyoxigraph: {_num(parse['ratio'])}x", ""]
+
+    out += [f"Named queries on the real graph (x1), median of up to {result['settings']['repeat']} runs",
+            *_table(["query", "example", "rows", "oxigraph ms", "rdflib ms", "ratio", "parity"],
+                    [[q["name"], " ".join(f"{k}={v}" for k, v in q["params"].items()) or "(no parameters)",
+                      _num(q["rows"]), _oxigraph_cell(q), _rdflib_cell(q), _ratio_cell(q), _parity_cell(q)]
+                     for q in result["queries"]], {2, 3, 4, 5}), ""]
+
+    scales = result["scales"]
+    out += ["Scale-ups (record IRIs renamed per copy; reference terms shared)",
+            *_table(["scale", "quads", "oxigraph load s", "optimize s", "load peak MB", "query peak MB",
+                     "rdflib parse s", "parse peak MB", "query peak MB"],
+                    [[f"x{s['factor']}", _num(s["quads"]), _num(s["oxigraph_load"]["load_s"], 2),
+                      _num(s["oxigraph_load"]["optimize_s"], 2), _num(s["oxigraph_load"]["peak_rss_mb"]),
+                      _num(s["oxigraph_load"].get("query_peak_rss_mb")),
+                      _num(s["rdflib"]["parse_s"], 2) if s["rdflib"]["run"] else "not run",
+                      _num(s["rdflib"].get("peak_rss_mb")), _num(s["rdflib"].get("query_peak_rss_mb"))]
+                     for s in scales], set(range(1, 9))),
+            "  (load s includes making the copies on the fly above x1; peak MB is each process's own; an rdflib"
+            " query child counts the dataset pages it shares with its parent)"]
+    for s in scales:
+        if not s["rdflib"]["run"]:
+            out.append(f"  x{s['factor']}: rdflib not run: {s['rdflib']['reason']}")
+    out.append("")
+
+    headers = ["query"] + [f"x{s['factor']} rows" for s in scales] + [f"x{s['factor']} ox ms" for s in scales] \
+        + [f"x{s['factor']} rdflib ms" for s in scales]
+    rows = []
+    for index, q in enumerate(result["queries"]):
+        per = [s["queries"][index] for s in scales]
+        rows.append([q["name"], *(_num(p["rows"]) for p in per), *(_oxigraph_cell(p) for p in per),
+                     *(_rdflib_cell(p) for p in per)])
+    out += ["How cost grows with scale (rows, Oxigraph ms, rdflib ms)",
+            *_table(headers, rows, set(range(1, len(headers)))), ""]
+
+    parity = result["parity"]
+    if parity["ok"]:
+        out += [f"Parity: both engines returned the same rows in all {parity['checked']} comparisons.", ""]
+    else:
+        out += [f"!!! PARITY MISMATCH in {len(parity['mismatches'])} of {parity['checked']} comparisons "
+                "(Oxigraph and rdflib returned different rows) !!!"]
+        for item in parity["mismatches"]:
+            out.append(f"  x{item['scale']} {item['name']}: oxigraph {item['oxigraph_rows']} rows, "
+                       f"rdflib {item['rdflib_rows']} rows")
+            for side in ("only_oxigraph", "only_rdflib"):
+                for row in item.get(side, []):
+                    out.append(f"    {side.replace('_', ' ')}: {row}")
+        out.append("")
+
+    out.append("Targets (issue 4) on the real graph — reported, not asserted")
+    rows = []
+    for t in result["targets"]:
+        value = _num(t["value"], 1, " " + t["unit"]) if t["value"] is not None else "–"
+        if t.get("query"):
+            value += f" ({t['query']})"
+        detail = ""
+        if t.get("failing"):
+            detail = "failing: " + ", ".join(t["failing"])
+        if t.get("unknown"):
+            detail += ("; " if detail else "") + "not measured: " + ", ".join(t["unknown"])
+        rows.append([t["target"], value, _mark(t["met"]), detail])
+    out += _table(["target", "measured (worst)", "", ""], rows, set())
+    out.append(f"\n(benchmark took {result['seconds']:g} s)")
+    return "\n".join(out) + "\n"
+
+
+def render(result: dict, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    return render_table(result)
