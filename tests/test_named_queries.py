@@ -434,6 +434,9 @@ def test_roles_and_zones(query_store):
 # ---------------------------------------------------------------------------
 
 PARITY = [
+    ("stock", {"origin": "RUS", "destination": "BLR"}),
+    ("top-partners", {"country": "BLR", "measure": "migration-arrivals", "year": "2005"}),
+    ("group-total", {"measure": "migration-arrivals", "destination": "BLR", "year": "2005", "members": "RUS,KAZ"}),
     ("agreements-binding", {"countries": "BLR,GEO", "on": "2005-06-29"}),
     ("agreements-binding", {"countries": "BLR,KGZ", "on": "2000-12-31"}),
     ("agreements-binding", {"countries": "BLR", "on": "2010-01-01"}),

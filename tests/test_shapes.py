@@ -21,7 +21,7 @@ from mrkg.graph.assemble import to_dataset
 from mrkg.graph.checks import check_shapes, run_violation_queries, union_graph, violation_queries
 from mrkg.loaders import read_sources
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import MRKG, ORG, SCHEMA, SDMX_MEASURE, TIME
+from mrkg.ontology.namespace import MRKG, SDMX_ATTRIBUTE, ORG, SCHEMA, SDMX_MEASURE, TIME
 
 # (XSD itself is not a module attribute: pytest's collection probes module attributes, and
 # rdflib's XSD namespace warns about every unknown name it is asked for.)
@@ -122,6 +122,13 @@ def _draft_in_force(g: Graph) -> URIRef:
     return draft
 
 
+def _observation_in_a_unit_its_measure_refuses(g: Graph) -> URIRef:
+    row = pick(g, "?o mrkg:measure <https://w3id.org/mrkg/id/measure/net-migration> ; <http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure> ?u .")
+    g.remove((row["o"], SDMX_ATTRIBUTE.unitMeasure, row["u"]))
+    g.add((row["o"], SDMX_ATTRIBUTE.unitMeasure, iris.entity("unit", "percent")))
+    return row["o"]
+
+
 def _draft_with_party_in_force(g: Graph) -> URIRef:
     row = pick(g, "?p mrkg:instrument ?i ; mrkg:entryIntoForce ?d . ?i a mrkg:InternationalAgreement .")
     g.add((row["i"], RDF.type, MRKG.DraftInstrument))
@@ -187,6 +194,8 @@ VIOLATION_CASES = [
     Case("binding-without-binding-class-violation", "programme-party-in-force", _binding_programme_party,
          "participation"),
     Case("draft-in-force-violation", "draft-in-force", _draft_in_force, "instrument"),
+    Case("observation-shape-violation", "unit-the-measure-refuses", _observation_in_a_unit_its_measure_refuses,
+         "observation"),
     Case("draft-in-force-violation", "draft-with-party-in-force", _draft_with_party_in_force, "instrument"),
     Case("membership-ends-before-start-violation", "ends-year-before-start", _membership_ends_year_before,
          "membership"),
