@@ -41,9 +41,9 @@ from typing import Iterator
 
 from mrkg.loaders import treaty_tables as tt
 from mrkg.loaders.base import Located, display
+from mrkg.loaders.instruments import _before
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems, read_csv
-from mrkg.loaders.types import PartialDate
 
 KIND = "huggo-treaty"
 STEM = "HUGGO_MEM_additional"
@@ -65,10 +65,6 @@ NON_ISO: dict[str, str | None] = {
 TREATY_COLUMNS = ("Title", "Signature", "Force", "End", "gptadID", "destaID")
 PARTY_COLUMNS = {"signed": "StateSignature", "consent_date": "StateRatification", "in_force": "StateForce",
                  "withdrawn": "StateEnd", "consent": "StateRatification"}
-
-
-def _before(later: PartialDate | None, earlier: PartialDate | None) -> bool:
-    return later is not None and earlier is not None and later.latest < earlier.earliest
 
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[tt.TableTreaty]]:

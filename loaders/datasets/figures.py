@@ -72,6 +72,11 @@ class TableReport:
         self.skipped[reason] += count
 
 
+def is_number(cell: object) -> bool:
+    """True for a spreadsheet cell holding a number (booleans are not numbers)."""
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool)
+
+
 def numeral(value: float | int | str) -> str:
     """A decimal numeral for a spreadsheet number: the shortest text that reads back as the stored
     float (Python's repr), never in exponent notation."""

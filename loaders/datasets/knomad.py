@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, numeral
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, is_number, numeral
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "knomad-2023-06"
@@ -56,7 +56,7 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
         for line, row in rows:
             if not row or row[0] is None:
                 continue
-            if not any(isinstance(row[i], (int, float)) for i, _ in years if i < len(row)):
+            if not any(is_number(row[i]) for i, _ in years if i < len(row)):
                 report.skip("rows without figures (notes under the table)")
                 continue
             name = str(row[0]).strip()
@@ -70,7 +70,7 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
                 cell = row[index] if index < len(row) else None
                 if cell is None or cell == 0:
                     report.skip("empty or 0 cells (not reported)")
-                elif isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell > 0:
+                elif is_number(cell) and cell > 0:
                     origin, destination = ("world", place) if side == "destination" else (place, "world")
                     yield Figure("remittances", origin, destination, None, year, numeral(cell), "usd-million",
                                  f"row {line} ({name}), column {year}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, numeral
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, is_number, numeral
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "wb-bilateral-2017"
@@ -60,7 +60,7 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
         for line, row in enumerate(rows, start=3):
             if not row or row[0] is None:
                 continue
-            if not any(isinstance(cell, (int, float)) and not isinstance(cell, bool) for cell in row[1:]):
+            if not any(is_number(cell) for cell in row[1:]):
                 report.skip("rows without figures (notes under the table)")
                 continue
             row_name = str(row[0]).strip()
@@ -78,7 +78,7 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
                     report.skip("empty or 0 cells (no estimate)")
                 elif isinstance(cell, str) and cell.strip() == "-":
                     report.skip("'-' cells (the workbook has no legend for them: read as no estimate)")
-                elif isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell > 0:
+                elif is_number(cell) and cell > 0:
                     yield Figure(measure, row_place, column_place, None, YEAR, numeral(cell), unit,
                                  f"sheet {sheet_name}, row {line} ({row_name}), column {column_name}")
                 else:
