@@ -61,6 +61,9 @@ def cmd_build(args) -> int:
           f"and {report.figures} table figures into {report.store} (digest {report.digest[:12]}).")
     for file, skipped in report.skipped.items():
         print(f"  {file}: " + "; ".join(f"{count} {reason}" for reason, count in skipped.items()) + " — not loaded")
+    if report.discrepancies:
+        print("Sources disagree: " + ", ".join(f"{count} ({kind})" for kind, count in report.discrepancies.items())
+              + "; see `mrkg query source-discrepancies`.")
     return 0
 
 

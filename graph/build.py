@@ -4,8 +4,9 @@
 2. ``read_tables``   (mrkg.loaders.datasets)  statistical tables -> checked figures, or InputError
 3. ``to_dataset``    (assemble)               records -> rdflib Dataset, a named graph per source
 4. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
-5. ``sorted_nquads`` (dump)                   dataset + figures -> deterministic N-Quads
-6. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
+5. ``discrepancies`` (compare)                dataset + figures -> where sources disagree
+6. ``sorted_nquads`` (dump)                   dataset + figures + discrepancies -> deterministic N-Quads
+7. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
 
 Nothing reaches the store unless every earlier stage succeeded. The figures of
 the statistical tables skip rdflib: they go from the table readers to N-Quads
@@ -15,11 +16,13 @@ text, which is what lets a 1.5-million-triple graph build in seconds.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from mrkg.graph.assemble import to_dataset
+from mrkg.graph import compare
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import digest, sorted_nquads
 from mrkg.graph.store import default_store_path, install
@@ -37,6 +40,7 @@ class BuildReport:
     seconds: dict[str, float]
     figures: int = 0
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
+    discrepancies: dict[str, int] = field(default_factory=dict)
 
 
 def build(sources: Path | str | None = None, store: Path | str | None = None,
@@ -61,16 +65,18 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     report = stage("check", "Checking SHACL shapes and violation queries …", check, dataset, tables)
     if not report.ok:
         raise CheckFailed(report)
+    found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
+    counted = dict(sorted(Counter(d.comparison for d in found).items()))
     nquads = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                   sorted_nquads, dataset, tables)
+                   sorted_nquads, dataset, tables, compare.nquads(found))
     graph_digest = digest(nquads)
     quads = nquads.count(b"\n")
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
-                 {table.stem for table in tables if table.figures})
+                 {table.stem for table in tables if table.figures} | ({compare.COMPARISONS_GRAPH} if found else set()))
     skipped = {table.file: table.skipped for table in tables}
     info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
-            "graphs": graphs, "skipped": skipped}
+            "graphs": graphs, "skipped": skipped, "discrepancies": counted}
     del dataset, tables
     stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
           graph_digest, info)
-    return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped)
+    return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted)

@@ -14,7 +14,7 @@ BASE = "https://w3id.org/mrkg/"
 KINDS = (
     "country", "area", "organisation", "instrument", "participation", "membership",
     "observation", "dataset", "measure", "unit", "statistical-source", "document", "period",
-    "role", "zone", "region",
+    "role", "zone", "region", "discrepancy",
 )
 
 

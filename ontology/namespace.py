@@ -67,6 +67,7 @@ class MRKG(DefinedNamespace):
     Decree: URIRef
     DecreeType: URIRef
     DefinitiveSignature: URIRef
+    Discrepancy: URIRef
     DraftInstrument: URIRef
     EconomicIntegration: URIRef
     EducationAndYouth: URIRef
@@ -147,11 +148,15 @@ class MRKG(DefinedNamespace):
     adoptedWithin: URIRef
     allowedUnit: URIRef
     baseUnit: URIRef
+    bracketEnd: URIRef
     classifiedState: URIRef
+    comparison: URIRef
     consentDate: URIRef
     consentType: URIRef
     consentTypes: URIRef
+    dateProperty: URIRef
     destination: URIRef
+    difference: URIRef
     entryIntoForce: URIRef
     figureStatus: URIRef
     figureStatuses: URIRef
@@ -177,7 +182,10 @@ class MRKG(DefinedNamespace):
     policyArea: URIRef
     policyAreas: URIRef
     quote: URIRef
+    recordA: URIRef
+    recordB: URIRef
     refInstrument: URIRef
+    relativeDifference: URIRef
     responsibleBody: URIRef
     roleScope: URIRef
     sha256: URIRef

@@ -15,7 +15,8 @@ example, and ``# example:`` with nothing after it means "run without
 parameters". A query may have several example lines.
 
 A param line is ``name type default`` where default is ``required``,
-``optional`` or a keyword (``today``). Values given by users are validated by
+``optional``, ``today`` (for dates) or a value of the type, bound when the
+user gives none (``direction in``). Values given by users are validated by
 their type and bound to the query's ``?name`` variable as RDF terms (initial
 bindings: rdflib's initBindings, a VALUES block of serialised terms for
 Oxigraph, see ``execute``); user text is never pasted into the query. A list
@@ -37,6 +38,7 @@ from rdflib.namespace import XSD
 from mrkg.loaders import instruments
 from mrkg.loaders.types import IDENTIFIER, parse_partial_date
 from mrkg.ontology import iris
+from mrkg.ontology.namespace import MRKG
 
 QUERIES_DIR = Path(__file__).resolve().parent
 CHECKS_DIR = QUERIES_DIR / "checks"
@@ -216,12 +218,17 @@ def _decimal(value: str) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
 
-def _choice(*choices: str):
-    def bind(value: str) -> Literal:
-        if value not in choices:
-            raise QueryError(f"{value!r} is not one of: {', '.join(choices)}")
-        return Literal(value)
-    return bind
+def _direction(value: str) -> URIRef:
+    """The property that links an observation to the given country: ``in`` counts the flows that
+    arrive there (the country is the destination), ``out`` those that leave it (the origin).
+
+    Binding the property, not a flag, lets the query name the country's position in one basic
+    graph pattern, which the store can answer from its index (a UNION of both directions
+    would be evaluated without the country bound)."""
+    roles = {"in": MRKG.destination, "out": MRKG.origin}
+    if value not in roles:
+        raise QueryError(f"{value!r} is not a direction; give in (partners as origins) or out (partners as destinations)")
+    return roles[value]
 
 
 def _concept(kind: str, table: dict[str, URIRef]):
@@ -241,7 +248,7 @@ BINDERS = {
     "year": _year,
     "integer": _positive,
     "decimal": _decimal,
-    "direction": _choice("in", "out"),
+    "direction": _direction,
     "organisation": _identifier("organisation", "organisations"),
     "instrument": _identifier("instrument", "instruments"),
     "measure": _identifier("measure", "measures"),
@@ -265,6 +272,8 @@ def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None
                                  f"usage: mrkg query {query.usage()}")
             if param.default == "today":
                 bindings[param.name] = Literal((today or dt.date.today()).isoformat(), datatype=XSD.date)
+            elif param.default != "optional":
+                bindings[param.name] = BINDERS[param.type](param.default)
             continue
         if param.type == "countries":
             items = [item.strip() for item in raw.split(",") if item.strip()]

@@ -1,9 +1,9 @@
 """Fixtures shared by test modules: builds of the real sources, once per test session.
 
 ``real_store`` is the curated graph without the statistical tables: the named
-queries' answers on the curated records, and queries (source-discrepancies)
-that do not yet finish on the full graph. ``full_store`` adds the ~140,000
-figures of the statistical tables (about half a minute to build).
+queries' answers on the curated records. ``full_store`` adds the ~140,000
+figures of the statistical tables and their comparisons (about half a minute
+to build).
 """
 
 from __future__ import annotations

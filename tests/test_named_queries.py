@@ -230,10 +230,21 @@ class TestFlows:
 
 def test_source_discrepancies(mini_store, query_store):
     assert rows(mini_store, "source-discrepancies") == []
-    assert rows(query_store, "source-discrepancies") == [
-        {"measure": "migration-arrivals", "origin": "RUS", "destination": "BLR", "area": None,
-         "period": "1991–2011", "value_a": "710000", "source_a": "belstat", "document_a": DOC0,
-         "value_b": "700000", "source_b": "mia-belarus", "document_b": DOC0, "difference": "10000"}]
+    expected = {"comparison": "same period", "measure": "migration-arrivals", "origin": "RUS", "destination": "BLR",
+                "area": None, "period_a": "1991–2011", "value_a": "710000", "unit_a": "person", "source_a": "belstat",
+                "document_a": DOC0, "period_b": "1991–2011", "value_b": "700000", "unit_b": "person",
+                "source_b": "mia-belarus", "document_b": DOC0, "difference": "10000", "relative": "0.014085"}
+    found = [{k: (tail(v) if k in IRI_COLUMNS else v) for k, v in row.items()}
+             for row in rows(query_store, "source-discrepancies")]
+    assert found == [expected]
+    assert rows(query_store, "source-discrepancies", tolerance="0.02") == []
+    assert len(rows(query_store, "source-discrepancies", tolerance="0.01")) == 1
+    assert len(rows(query_store, "source-discrepancies", place="BLR")) == 1
+    assert rows(query_store, "source-discrepancies", place="KAZ") == []
+    assert rows(query_store, "source-discrepancies", measure="net-migration") == []
+
+
+IRI_COLUMNS = {"measure", "origin", "destination", "area", "source_a", "source_b"}
 
 
 class TestTimeline:
@@ -340,7 +351,7 @@ class TestRealGraph:
         assert {tail(r["destination"]) for r in result} == {"KAZ"}
 
     def test_source_discrepancies_belstat_rosstat(self, real_store):
-        pairs = {(r["source_a"], r["value_a"], r["source_b"], r["value_b"])
+        pairs = {(tail(r["source_a"]), r["value_a"], tail(r["source_b"]), r["value_b"])
                  for r in rows(real_store, "source-discrepancies")}
         assert {("belstat", "710000", "rosstat", "660000"), ("belstat", "470000", "rosstat", "615000"),
                 ("belstat", "240000", "rosstat", "45000")} <= pairs

@@ -37,7 +37,7 @@ def test_example_returns_rows_on_the_shipped_graph(request, name, example):
     assert mrkg.query(name, store=store, **example).rows, f"mrkg query {name} {example} returned no rows"
 
 
-TABLE_QUERIES = {"stock", "top-partners", "group-total"}
+TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies"}
 
 
 def test_every_query_has_an_example_line():

@@ -126,6 +126,12 @@ def _escaped(text: str) -> str:
     return f'"{text}"'
 
 
+def observation_path(table_id: str, figure: Figure) -> str:
+    """The part of a table figure's IRI after ``id/observation/``: table, measure, places, year."""
+    places = (figure.origin, figure.destination) if figure.area is None else (figure.area,)
+    return f"{table_id}/{figure.measure}/{'/'.join(places)}/{figure.year}"
+
+
 def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, title: str) -> Iterator[str]:
     """N-Quads lines (without their newline) for a table's figures, in the document's named graph;
     the years' reference periods go to the reference graph. Lines are formatted directly (values
@@ -139,7 +145,7 @@ def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, 
     yield f"{dataset} {_P['structure']} {_iri(MRKG.observationStructure)} {graph} ."
     yield f"{dataset} {_P['label']} {str(ox.Literal(title, language='en'))} {graph} ."
     yield f"{dataset} {_P['document']} {document} {graph} ."
-    observation_base = str(iris.entity("observation", table_id, ""))
+    observation_base = str(iris.entity("observation", ""))
     measure_iris: dict[str, str] = {}
     unit_iris: dict[str, str] = {}
     decimal = f"^^<{XSD.decimal}>"
@@ -148,8 +154,7 @@ def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, 
                 f" {_P['document']} {document}{tail}", f" {_TYPE} {_OBSERVATION}{tail}")
     years: set[int] = set()
     for f in figures:
-        places = (f.origin, f.destination) if f.area is None else (f.area,)
-        node = f"<{observation_base}{f.measure}/{'/'.join(places)}/{f.year}>"
+        node = f"<{observation_base}{observation_path(table_id, f)}>"
         years.add(f.year)
         measure = measure_iris.get(f.measure) or measure_iris.setdefault(f.measure, _iri(iris.entity("measure", f.measure)))
         unit = unit_iris.get(f.unit) or unit_iris.setdefault(f.unit, _iri(iris.entity("unit", f.unit)))
