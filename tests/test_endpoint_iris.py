@@ -200,5 +200,5 @@ def test_named_query_views_validate_parameters(client):
     assert csv_answer.status_code == 200
     lines = csv_answer.text.splitlines()
     assert lines[0] == ",".join(get("members").columns)
-    assert {line.split(",")[0] for line in lines[1:]} == {BASE + "id/country/" + c for c in ("BLR", "KAZ", "RUS")}
+    assert {line.split(",")[0] for line in lines[1:]} == {"BLR", "KAZ", "RUS"}
     assert client.get("/queries", headers={"Accept": "text/html"}).status_code == 200
