@@ -117,7 +117,7 @@ def answer(runner: Runner, graphs: frozenset[str], request: QueryRequest, max_ro
         result, truncated = runner.run(request.text, max_rows=max_rows, union=not checked.has_dataset)
     except SyntaxError as error:  # the engine's parser disagreeing with rdflib's
         return error_reply(400, f"SPARQL syntax error: {error}")
-    except (OSError, RuntimeError, ValueError) as error:
+    except (OSError, RuntimeError, ValueError, TypeError) as error:  # TypeError: e.g. an RDF-star triple term
         log.warning("query failed: %s", error)
         return error_reply(500, f"the query could not be evaluated: {error}")
     headers = {}

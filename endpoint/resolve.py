@@ -26,8 +26,9 @@ FACTS = _PROLOGUE + """SELECT ?property ?value ?graph (SAMPLE(?vl) AS ?value_lab
   OPTIONAL { ?graph rdfs:label ?gl }
 } GROUP BY ?property ?value ?graph ORDER BY ?property ?value ?graph"""
 INBOUND = _PROLOGUE + """SELECT ?subject ?property ?graph (SAMPLE(?sl) AS ?subject_label)
-       (SAMPLE(?pl) AS ?property_label) WHERE {
+       (SAMPLE(?pl) AS ?property_label) (SAMPLE(?gl) AS ?graph_label) WHERE {
   GRAPH ?graph { ?subject ?property ?entity }
+  OPTIONAL { ?graph rdfs:label ?gl }
   OPTIONAL { ?subject rdfs:label ?sl FILTER(LANG(?sl) IN ("en", "")) }
   OPTIONAL { ?property rdfs:label ?pl FILTER(LANG(?pl) IN ("en", "")) }
 } GROUP BY ?subject ?property ?graph ORDER BY ?property ?subject"""
@@ -88,11 +89,11 @@ class Description:
         return [f for f in self.facts if isinstance(f["value"], Literal) and str(f["value"].datatype) in DATE_TYPES]
 
     @property
-    def sources(self) -> list[tuple[str, str | None]]:
+    def sources(self) -> list[tuple[URIRef, str | None]]:
         """The named graphs the facts come from, with their labels."""
-        seen: dict[str, str | None] = {}
+        seen: dict[URIRef, str | None] = {}
         for fact in self.facts + self.inbound:
-            graph = str(fact["graph"])
+            graph = URIRef(str(fact["graph"]))
             label = fact.get("graph_label")
             if graph not in seen or (seen[graph] is None and label is not None):
                 seen[graph] = None if label is None else str(label)

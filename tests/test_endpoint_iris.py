@@ -90,6 +90,8 @@ def test_html_page_shows_label_facts_dates_sources_and_links(client, engine):
     assert 'href="/graph/document/000_e132173a8f0337db"' in page  # the source of the facts, linked locally
     assert 'href="/id/participation/' in page  # the parties' records point to it
     assert 'href="/id/instrument/cu-ces-treaty-1999.ttl"' in page
+    sources = page.split("<h2>Sources</h2>", 1)[1].split("</ul>", 1)[0]
+    assert '<a href="/graph/document/000_e132173a8f0337db"' in sources and "_:" not in sources
     country = client.get("/id/country/KAZ", headers={"Accept": "text/html"}).text
     assert "<h2>Views</h2>" in country and 'href="/queries/agreements-of?country=KAZ"' in country
     view = client.get("/queries/agreements-of?country=KAZ", headers={"Accept": "text/html"})
