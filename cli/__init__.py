@@ -7,6 +7,7 @@
     mrkg describe TEXT|IRI
     mrkg validate [--sources DIR] [--reasoner-timeout S]
     mrkg list countries|organisations|instruments|programmes|measures|sources
+    mrkg serve [--host 127.0.0.1] [--port 8000] [--timeout S] [--max-rows N] [--workers N] [--base IRI]
     mrkg bench [--sources DIR] [--scales 1,4,16] [--repeat 5] [--rdflib-max-triples N]
                [--rdflib-timeout S] [--oxigraph-timeout S] [--format table|json] [--out FILE]
 
@@ -21,9 +22,11 @@ import shutil
 import sys
 from pathlib import Path
 
+from mrkg.endpoint.server import ServeError
 from mrkg.graph.store import StoreMissing, default_store_path
 from mrkg.loaders import InputError
 from mrkg.queries.execute import OxigraphEngine, Result, run_named
+from mrkg.ontology import iris
 from mrkg.queries.library import QUERIES_DIR, QueryError, bind, get, named_queries
 
 LISTS = ("countries", "organisations", "instruments", "programmes", "measures", "sources")
@@ -211,6 +214,20 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from mrkg.endpoint.server import serve_store
+
+    serve_store(Path(args.store), host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
+                workers=args.workers, base=args.base, max_body=args.max_body)
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free one)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
     main.add_argument("--store", default=str(default_store_path()),
@@ -253,6 +270,23 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", **formats)
     listing.set_defaults(run=cmd_list)
 
+    serve = commands.add_parser("serve", help="a read-only SPARQL endpoint at /sparql, and every IRI of the graph "
+                                              "resolving as a page or RDF")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine "
+                                                          "only)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--timeout", type=_positive(float), default=30.0, metavar="S",
+                       help="seconds a query may run before it is stopped (default 30)")
+    serve.add_argument("--max-rows", type=_positive(int), default=10_000, metavar="N",
+                       help="rows (or triples) an answer is cut to (default 10000)")
+    serve.add_argument("--workers", type=_positive(int), default=2, metavar="N",
+                       help="query worker processes, i.e. queries evaluated at once (default 2)")
+    serve.add_argument("--base", default=iris.BASE, metavar="IRI",
+                       help=f"IRI base served at this server's root (default {iris.BASE})")
+    serve.add_argument("--max-body", type=_positive(int), default=64 * 1024, metavar="BYTES",
+                       help="largest request body accepted (default 65536)")
+    serve.set_defaults(run=cmd_serve)
+
     bench = commands.add_parser("bench", help="benchmark: build, and every named query on Oxigraph vs rdflib, "
                                               "on the graph and on synthetic scale-ups")
     bench.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
@@ -282,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except (QueryError, StoreMissing) as error:
+    except (QueryError, StoreMissing, ServeError) as error:
         print(f"mrkg: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
     except SyntaxError as error:
         print(f"mrkg: SPARQL syntax error: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,305 @@
+"""The HTTP application: the SPARQL 1.1 Protocol at /sparql, resolvable IRIs, the query page,
+the named queries as views, VoID and the service description.
+
+Starlette (ASGI, with its TestClient for in-process tests) keeps the routing and
+CORS small and well-tested; uvicorn serves it. Evaluation never runs on the
+event loop: it goes to an evaluator (``workers.PoolEvaluator`` in the server,
+killable worker processes; ``evaluate.InlineEvaluator`` around any engine)
+through a thread, so one slow query does not hold up other clients.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import urllib.parse
+from pathlib import Path
+
+import anyio
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from mrkg.endpoint import describe as describing
+from mrkg.endpoint import formats, pages, resolve
+from mrkg.endpoint.evaluate import TRUNCATED_HEADER, QueryRequest, Reply
+from mrkg.ontology.iris import BASE
+from mrkg.queries.execute import run_named, with_values
+from mrkg.queries.library import QueryError, bind, named_queries
+
+STATIC = Path(__file__).resolve().parent / "static"
+DEFAULT_MAX_BODY = 64 * 1024
+PAGE_FORMATS = (formats.HTML, formats.TURTLE, formats.NTRIPLES, formats.JSONLD)
+NAMED_FORMATS = (formats.HTML, formats.JSON, formats.XML, formats.CSV, formats.TSV)
+FORM = "application/x-www-form-urlencoded"
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _text(status: int, message: str, headers: dict | None = None) -> Response:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+def _reply(reply: Reply) -> Response:
+    return Response(reply.body, status_code=reply.status, media_type=None,
+                    headers={"Content-Type": reply.content_type, "Vary": "Accept", **reply.headers})
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _single(values: dict[str, list[str]], key: str) -> str | None:
+    found = values.get(key) or []
+    if len(found) > 1:
+        raise QueryError(f"give one '{key}' parameter, not {len(found)}")
+    return found[0] if found else None
+
+
+def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, timeout: float | None = None,
+               max_rows: int | None = None, on_shutdown=None) -> Starlette:
+    """The application over ``evaluator`` (``answer(QueryRequest) -> Reply``, ``run(text, bindings,
+    max_rows) -> (Result, truncated)``, ``graphs()``). ``base`` is the IRI base that maps to this
+    server's paths; ``timeout`` and ``max_rows`` are only reported (the evaluator enforces them)."""
+    cache: dict[str, object] = {}
+    ontology_iri = base + "ontology"
+    ontology = (base + "ontology#", base + "graph/ontology")
+
+    async def run_sync(function, *args):
+        return await anyio.to_thread.run_sync(function, *args)
+
+    def endpoint_url(request: Request) -> str:
+        return str(request.base_url).rstrip("/") + "/sparql"
+
+    async def sizes():
+        if "sizes" not in cache:
+            cache["sizes"] = await run_sync(describing.graph_sizes, evaluator)
+        return cache["sizes"]
+
+    def guarded(handler):
+        """Page queries share the evaluator's limits: a timeout or a busy pool answers 503."""
+        from mrkg.endpoint.workers import PoolBusy, QueryTimeout
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (QueryTimeout, PoolBusy) as error:
+                return _text(503, str(error))
+        return endpoint
+
+    # -- /sparql ---------------------------------------------------------------
+    async def sparql(request: Request) -> Response:
+        try:
+            if request.method in ("GET", "HEAD"):
+                values = urllib.parse.parse_qs(request.url.query, keep_blank_values=True, errors="strict")
+            else:
+                content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                body = await _body(request, max_body)
+                if content_type == "application/sparql-update":
+                    return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+                if content_type == FORM:
+                    values = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+                    values.update({k: v for k, v in urllib.parse.parse_qs(request.url.query).items()
+                                   if k not in values})
+                elif content_type == "application/sparql-query":
+                    values = urllib.parse.parse_qs(request.url.query)
+                    values["query"] = [body.decode("utf-8")]
+                else:
+                    return _text(415, f"POST a query as application/sparql-query or as a form ({FORM}); "
+                                      f"got {content_type or 'no Content-Type'}")
+            if "update" in values:
+                return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+            if "default-graph-uri" in values or "named-graph-uri" in values:
+                return _text(400, "default-graph-uri and named-graph-uri are not supported; name graphs of this "
+                                  "dataset with FROM / FROM NAMED in the query")
+            query = _single(values, "query")
+            format_name = _single(values, "format")
+        except BodyTooLarge:
+            return _text(413, f"the request body is larger than {max_body} bytes")
+        except UnicodeDecodeError:
+            return _text(400, "the request is not valid UTF-8")
+        except QueryError as error:
+            return _text(400, str(error))
+        if query is None:
+            return await service_description(request, format_name)
+        reply = await run_sync(evaluator.answer, QueryRequest(query, request.headers.get("accept"), format_name))
+        return _reply(reply)
+
+    async def service_description(request: Request, format_name: str | None) -> Response:
+        try:
+            fmt = formats.choose(PAGE_FORMATS, request.headers.get("accept"), format_name)
+        except formats.NotAcceptable as error:
+            return _text(406, str(error))
+        if fmt is formats.HTML:
+            return query_page(request)
+        graph = describing.service_description(endpoint_url(request), await sizes(), max_rows, timeout, base)
+        return Response(formats.graph_bytes(list(graph), fmt), headers={"Content-Type": fmt.content_type,
+                                                                         "Vary": "Accept"})
+
+    def query_page(request: Request) -> Response:
+        examples = []
+        for named in named_queries().values():
+            if named.examples:
+                try:
+                    text = with_values(named.text, bind(named, named.examples[0]))
+                except (QueryError, ValueError):  # pragma: no cover - examples are checked by the tests
+                    continue
+                examples.append({"name": named.name, "title": named.title, "text": text})
+        from mrkg.ontology.namespace import PREFIXES
+
+        prologue = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+        default = prologue + "\nSELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)\nLIMIT 25\n"
+        html = pages.render("query.html", base, examples=examples, default_query=default,
+                            endpoint=endpoint_url(request), max_rows=max_rows, timeout=timeout)
+        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+    # -- pages ---------------------------------------------------------------
+    async def landing(request: Request) -> Response:
+        try:
+            fmt = formats.choose(PAGE_FORMATS, request.headers.get("accept"), request.query_params.get("format"))
+        except formats.NotAcceptable as error:
+            return _text(406, str(error))
+        if fmt is not formats.HTML:
+            return await void(request)
+        graphs = await sizes()
+        jsonld = await run_sync(describing.dataset_jsonld, evaluator, base, endpoint_url(request))
+        html = pages.render("landing.html", base, graphs=graphs, total=sum(g["triples"] for g in graphs),
+                            endpoint=endpoint_url(request), jsonld=jsonld)
+        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+    async def void(request: Request) -> Response:
+        offered = PAGE_FORMATS[1:]
+        try:
+            fmt = formats.choose(offered, request.headers.get("accept"), request.query_params.get("format"))
+        except formats.NotAcceptable as error:
+            return _text(406, str(error))
+        if "void" not in cache:
+            cache["void"] = await run_sync(describing.void_graph, evaluator, base, endpoint_url(request))
+        return Response(formats.graph_bytes(list(cache["void"]), fmt),
+                        headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
+
+    async def queries_page(request: Request) -> Response:
+        html = pages.render("queries.html", base, queries=list(named_queries().values()))
+        return Response(html, media_type="text/html; charset=utf-8")
+
+    async def named_query(request: Request) -> Response:
+        name = request.path_params["name"]
+        named = named_queries().get(name)
+        if named is None:
+            return _text(404, f"no named query {name!r}; see /queries")
+        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        try:
+            fmt = formats.choose(NAMED_FORMATS, request.headers.get("accept"), request.query_params.get("format"))
+            bindings = bind(named, values)
+        except formats.NotAcceptable as error:
+            return _text(406, str(error))
+        except QueryError as error:
+            return _text(400, f"{error}; usage: /queries/{named.name}?" + "&".join(
+                f"{p.name}=<{p.type}>" for p in named.params))
+        view = _CappedView(evaluator, max_rows)
+        result = await run_sync(run_named, view, named, bindings)
+        cut = f"the answer was cut to the first {max_rows} rows" if view.truncated else None
+        headers = {"Vary": "Accept", **({TRUNCATED_HEADER: cut} if cut else {})}
+        if fmt is formats.HTML:
+            body = pages.results_page(result, "SELECT", named.text, base, title=named.title,
+                                      subtitle=named.question, truncated=cut)
+            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+        return Response(formats.results_bytes(result, fmt), headers={"Content-Type": fmt.content_type, **headers})
+
+    async def resource(request: Request) -> Response:
+        path = request.path_params["path"]
+        iri = base + path
+        forced = None
+        description = await run_sync(resolve.describe, evaluator, iri, ontology if iri == ontology_iri else None)
+        if not description.known:
+            stem, dot, extension = path.rpartition(".")
+            forced = formats.by_extension(extension) if dot else None
+            if forced is not None or extension == "html":
+                forced = forced or formats.HTML
+                iri = base + stem
+                description = await run_sync(resolve.describe, evaluator, iri,
+                                             ontology if iri == ontology_iri else None)
+        if not description.known:
+            return _text(404, f"<{iri}> is not an IRI of this dataset (nothing is stated about it)")
+        try:
+            fmt = forced or formats.choose(PAGE_FORMATS, request.headers.get("accept"),
+                                           request.query_params.get("format"))
+        except formats.NotAcceptable as error:
+            return _text(406, str(error))
+        headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
+        if fmt is not formats.HTML:
+            body = formats.graph_bytes(resolve.triples(description), fmt)
+            return Response(body, headers={"Content-Type": fmt.content_type, **headers})
+        local = pages.local_path(iri, base)
+        html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
+                            graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+
+    async def script(request: Request) -> Response:
+        return FileResponse(STATIC / "query.js", media_type="text/javascript; charset=utf-8")
+
+    routes = [
+        Route("/sparql", guarded(sparql), methods=["GET", "POST"], name="sparql"),
+        Route("/", guarded(landing), methods=["GET"]),
+        Route("/.well-known/void", guarded(void), methods=["GET"]),
+        Route("/queries", queries_page, methods=["GET"]),
+        Route("/queries/{name}", guarded(named_query), methods=["GET"]),
+        Route("/static/query.js", script, methods=["GET"]),
+        Route("/{path:path}", guarded(resource), methods=["GET"]),
+    ]
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
+                             allow_headers=["Accept", "Content-Type"], expose_headers=[TRUNCATED_HEADER],
+                             max_age=3600)]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        try:
+            yield
+        finally:
+            if on_shutdown is not None:
+                on_shutdown()
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _CappedView:
+    """An evaluator as an engine for ``run_named``, with the row cap, remembering a cut."""
+
+    def __init__(self, evaluator, max_rows: int | None):
+        self.evaluator, self.max_rows, self.truncated = evaluator, max_rows, False
+
+    def run(self, text, bindings=None):
+        result, truncated = self.evaluator.run(text, bindings, self.max_rows)
+        self.truncated = self.truncated or truncated
+        return result
+
+
+def _views(iri: str, base: str) -> list[tuple[str, str, str]]:
+    """Named queries that take this entity as their one needed parameter, as links."""
+    prefix = base + "id/"
+    if not iri.startswith(prefix):
+        return []
+    kind, _, identifier = iri[len(prefix):].partition("/")
+    types = resolve.VIEW_PARAMS.get(kind, ())
+    views = []
+    for named in named_queries().values():
+        for param in named.params:
+            others_required = [p for p in named.params if p.required and p is not param]
+            if param.type in types and not others_required:
+                query = urllib.parse.urlencode({param.name: identifier})
+                views.append((named.name, f"{named.title} ({param.name} = {identifier})",
+                              f"/queries/{named.name}?{query}"))
+    return views

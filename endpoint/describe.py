@@ -1,0 +1,146 @@
+"""The SPARQL service description and the VoID description, both computed from the store.
+
+The service description states only what this endpoint does: SPARQL 1.1 Query
+(no update), the union default graph, simple entailment (plain pattern
+matching: no RDFS or OWL inference), the result formats it writes, and the
+named graphs it holds. VoID counts are queried, never written by hand.
+
+When the release tooling provides ``mrkg.publish.describe.void_graph`` and
+``dataset_jsonld`` (issue 6, item 3), those are used instead of the small
+fallbacks here, so that the endpoint and the release describe the dataset alike.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from mrkg.endpoint import formats
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+
+TITLE = "Migration Regimes Knowledge Graph"
+RESULT_FORMAT_IRIS = {
+    formats.JSON: FORMATS_NS.SPARQL_Results_JSON, formats.XML: FORMATS_NS.SPARQL_Results_XML,
+    formats.CSV: FORMATS_NS.SPARQL_Results_CSV, formats.TSV: FORMATS_NS.SPARQL_Results_TSV,
+    formats.TURTLE: FORMATS_NS.Turtle, formats.NTRIPLES: FORMATS_NS["N-Triples"], formats.JSONLD: FORMATS_NS["JSON-LD"],
+}
+
+GRAPH_SIZES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+               "SELECT ?graph (COUNT(*) AS ?triples) (SAMPLE(?l) AS ?label) WHERE { GRAPH ?graph { ?s ?p ?o } "
+               "OPTIONAL { ?graph rdfs:label ?l } } GROUP BY ?graph ORDER BY ?graph")
+TOTALS = ("SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties) "
+          "WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+CLASSES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+           "SELECT (COUNT(DISTINCT ?class) AS ?classes) WHERE { GRAPH ?g { ?s rdf:type ?class } }")
+
+
+class EngineView:
+    """An evaluator seen as an engine (``.run(text, bindings) -> Result``), for describers
+    written against the engine interface."""
+
+    def __init__(self, evaluator):
+        self.evaluator = evaluator
+
+    def run(self, text, bindings=None):
+        return self.evaluator.run(text, bindings)[0]
+
+
+def graph_sizes(evaluator) -> list[dict]:
+    result, _ = evaluator.run(GRAPH_SIZES)
+    return [{"graph": row["graph"], "triples": int(row["triples"]), "label": row.get("label")}
+            for row in result.rows]
+
+
+def void_graph(evaluator, base: str, endpoint: str) -> Graph:
+    try:
+        from mrkg.publish.describe import void_graph as published  # the release's VoID, when merged
+    except ImportError:
+        published = None
+    if published is not None:
+        return published(EngineView(evaluator))
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    dataset = URIRef(base)
+    totals, _ = evaluator.run(TOTALS)
+    classes, _ = evaluator.run(CLASSES)
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    graph.add((dataset, VOID.uriSpace, Literal(base)))
+    graph.add((dataset, VOID.rootResource, URIRef(base + "ontology")))
+    row = totals.rows[0]
+    for key, prop in (("triples", VOID.triples), ("subjects", VOID.distinctSubjects),
+                      ("properties", VOID.properties)):
+        graph.add((dataset, prop, Literal(int(row[key]), datatype=XSD.integer)))
+    graph.add((dataset, VOID.classes, Literal(int(classes.rows[0]["classes"]), datatype=XSD.integer)))
+    for size in graph_sizes(evaluator):
+        subset = size["graph"]
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, VOID.triples, Literal(size["triples"], datatype=XSD.integer)))
+        if size["label"] is not None:
+            graph.add((subset, RDFS.label, size["label"]))
+    return graph
+
+
+def dataset_jsonld(evaluator, base: str, endpoint: str) -> str | None:
+    """The schema.org Dataset block of the landing page, when the release tooling provides it."""
+    try:
+        from mrkg.publish.describe import dataset_jsonld as published
+    except ImportError:
+        return None
+    text = published(EngineView(evaluator))
+    text = text if isinstance(text, str) else json.dumps(text)
+    # Inside <script>, "</" would end the element: JSON allows it written as "<\/".
+    return text.replace("</", "<\\/")
+
+
+def service_description(endpoint: str, graphs: list[dict], max_rows: int | None, timeout: float | None,
+                        base: str) -> Graph:
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("formats", FORMATS_NS)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+    for fmt, iri in RESULT_FORMAT_IRIS.items():
+        graph.add((service, SD.resultFormat, iri))
+    limits = []
+    if timeout:
+        limits.append(f"a query is stopped after {timeout:g} s")
+    if max_rows:
+        limits.append(f"answers are cut to {max_rows} rows (header MRKG-Truncated)")
+    graph.add((service, RDFS.comment, Literal(
+        "Read-only SPARQL 1.1 Query endpoint over the Migration Regimes Knowledge Graph. No updates, no SERVICE, "
+        "FROM/FROM NAMED only with graphs of this dataset" + ("; " + "; ".join(limits) if limits else "") + ".",
+        lang="en")))
+    dataset = BNode("dataset")
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, DCTERMS.source, URIRef(base)))
+    default = BNode("defaultGraph")
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, RDFS.comment, Literal("The union of all named graphs.", lang="en")))
+    for index, size in enumerate(graphs):
+        named = BNode(f"graph{index}")
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, size["graph"]))
+        description = BNode(f"graph{index}-description")
+        graph.add((named, SD.graph, description))
+        graph.add((description, RDF.type, SD.Graph))
+        graph.add((description, VOID.triples, Literal(size["triples"], datatype=XSD.integer)))
+    return graph

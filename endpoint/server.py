@@ -1,0 +1,61 @@
+"""``mrkg serve``: the application over a pool of worker processes, served by uvicorn."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+from mrkg.ontology.iris import BASE
+
+
+class ServeError(Exception):
+    """A setting the server cannot start with; the message says what to change."""
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as error:
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_store(store: Path, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
+                max_rows: int = 10_000, workers: int = 2, base: str = BASE, max_body: int = 64 * 1024,
+                announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
+    """Serve the graph built in ``store`` until interrupted. The generation current at start is
+    served throughout: restart the server after a build to serve the new graph."""
+    import uvicorn
+
+    from mrkg.endpoint.app import create_app
+    from mrkg.endpoint.workers import Pool, PoolEvaluator
+    from mrkg.graph.store import current
+
+    if not base.endswith(("/", "#")):
+        raise ServeError(f"the base IRI must end with '/' (got {base!r}), e.g. {BASE}")
+    database = current(Path(store)).database  # raises StoreMissing with a clear message
+    sock = bind_socket(host, port)
+    announce(f"Starting {workers} query worker(s) on {database} …")
+    pool = Pool(database, size=workers, timeout=timeout, max_rows=max_rows, base=base)
+    if not pool.isolated:
+        announce("Note: the query workers could not drop network access on this system; SERVICE is still "
+                 "refused by the query checks.")
+    app = create_app(PoolEvaluator(pool), base=base, max_body=max_body, timeout=timeout, max_rows=max_rows,
+                     on_shutdown=pool.close)
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    announce(f"Serving the SPARQL endpoint at http://{shown}:{bound_port}/sparql "
+             f"(timeout {timeout:g} s, at most {max_rows} rows); IRIs under {base} resolve at "
+             f"http://{shown}:{bound_port}/ — Ctrl-C stops")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        pool.close()
+        sock.close()
