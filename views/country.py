@@ -37,7 +37,7 @@ def _partners(engine, view: ViewGraph, country: URIRef, code: str, measure: URIR
     incoming = flows.strongest([f for f in found if f.destination == str(country)], top, None)
     outgoing = flows.strongest([f for f in found if f.origin == str(country)], top, None)
     label = flows.measure_label(engine, measure)
-    flows.add_flows(view, incoming + outgoing, label, partner_kind="partner", centre=code)
+    flows.add_flows(view, incoming + outgoing, label, sparql.parties(engine), partner_kind="partner", centre=code)
     view.filters.append(f"largest partners: the top {top} origins and top {top} destinations by {measure_id}, "
                         + (f"periods starting in {year}" if year is not None else "most recent period per pair")
                         + f", source {source_id}")
@@ -70,11 +70,13 @@ def build(engine, country: URIRef, code: str, on: dt.date, measure: URIRef, meas
     if skipped:
         view.filters.append(f"{skipped} participation(s) signed after {on.isoformat()} left out")
 
+    parties = sparql.parties(engine)
     for row in organisation.memberships(engine, member=country):
         body = view.add_node(Node(
             id=f"organisation:{row['organisation_id']}", label=row["organisation_label"], kind="organisation",
             iri=row["organisation"], size=16,
-            facts=[Fact("organisation", row["organisation_label"]), Fact("identifier", row["organisation_id"])]))
+            facts=[Fact("organisation", row["organisation_label"]), Fact("identifier", row["organisation_id"]),
+                   Fact("source", f"named graph {parties.get(row['organisation'], {}).get('graph', 'not recorded')}")]))
         view.add_edge(organisation.membership_edge(row, on, centre.id, body.id))
 
     for row in sparql.run(engine, "programmes", {"country": country}).rows:

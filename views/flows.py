@@ -78,9 +78,23 @@ def strongest(found: list[Figure], top: int | None, minimum: float | None) -> li
     return chosen if top is None else chosen[:top]
 
 
-def country_node(iri: str, code: str, label: str, kind: str = "country") -> Node:
-    return Node(id=f"country:{code}", label=label, kind=kind, iri=iri, size=14,
-                facts=[Fact("country", label), Fact("ISO 3166 alpha-3", code)])
+def country_node(iri: str, code: str, label: str, kind: str = "country", graph: str | None = None) -> Node:
+    facts = [Fact("country", label), Fact("ISO 3166 alpha-3", code)]
+    if graph:
+        facts.append(Fact("source", f"named graph {graph}"))
+    return Node(id=f"country:{code}", label=label, kind=kind, iri=iri, size=14, facts=facts)
+
+
+def _totals(view: ViewGraph, chosen: list[Figure]) -> None:
+    """Each country's sums in the view, by direction and unit, added to its facts."""
+    sums: dict[tuple[str, str, str], float] = {}
+    for figure in chosen:
+        for node_id, direction in ((f"country:{figure.origin_id}", "out"), (f"country:{figure.destination_id}", "in")):
+            key = (node_id, direction, figure.unit)
+            sums[key] = sums.get(key, 0.0) + figure.value
+    for (node_id, direction, unit), total in sorted(sums.items()):
+        name = "outgoing in this view" if direction == "out" else "incoming in this view"
+        view.nodes[node_id].facts.insert(2, Fact(name, f"{total:,.10g} {unit}"))
 
 
 def flow_edge(figure: Figure, measure_label: str, width: float, category: str) -> Edge:
@@ -100,8 +114,8 @@ def widths(found: list[Figure]) -> dict[int, float]:
             for f in found}
 
 
-def add_flows(view: ViewGraph, chosen: list[Figure], measure_label: str, partner_kind: str = "country",
-              centre: str | None = None) -> None:
+def add_flows(view: ViewGraph, chosen: list[Figure], measure_label: str, parties: dict[str, dict[str, str]],
+              partner_kind: str = "country", centre: str | None = None) -> None:
     """Country nodes and one edge per figure; edge categories are the statistical sources."""
     sources = sorted({f.source_id for f in chosen})
     for index, source in enumerate(sources):
@@ -110,8 +124,11 @@ def add_flows(view: ViewGraph, chosen: list[Figure], measure_label: str, partner
     for figure in chosen:
         for iri, code, label in ((figure.origin, figure.origin_id, figure.origin_label),
                                  (figure.destination, figure.destination_id, figure.destination_label)):
-            view.add_node(country_node(iri, code, label, "country" if code == centre else partner_kind))
+            view.add_node(country_node(iri, code, label, "country" if code == centre else partner_kind,
+                                       parties.get(iri, {}).get("graph")))
         view.add_edge(flow_edge(figure, measure_label, round(sized[id(figure)], 2), f"source:{figure.source_id}"))
+    if centre is None:
+        _totals(view, chosen)
     if any(f.value < 0 for f in chosen):
         view.notes.append("Dashed edges carry a negative value: for a net flow, a net movement the other way.")
 
@@ -149,5 +166,5 @@ def build(engine, measure: URIRef, measure_id: str, year: int | None = None, sou
     if minimum is not None:
         view.filters.append(f"absolute value at least {minimum:g}")
     view.filters.append("edge width: square root of the value, scaled within each unit")
-    add_flows(view, chosen, label)
+    add_flows(view, chosen, label, sparql.parties(engine))
     return view

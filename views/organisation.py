@@ -84,9 +84,12 @@ def build(engine, organisation: URIRef, identifier: str, on: dt.date) -> ViewGra
     view = ViewGraph(title=f"Members of {meta['label']} over time", edge_styles=dict(MEMBERSHIP_STYLES))
     view.filters = ["every recorded membership, with its period", f"edge style: membership on {on.isoformat()}"]
     centre = view.add_node(organisation_node(meta))
+    parties = sparql.parties(engine)
     for row in rows:
+        graph = parties.get(row["member"], {}).get("graph", "not recorded")
         member = view.add_node(Node(
             id=f"member:{row['member_id']}", label=row["member_label"], kind="country", iri=row["member"], size=14,
-            facts=[Fact("member", row["member_label"]), Fact("identifier", row["member_id"])]))
+            facts=[Fact("member", row["member_label"]), Fact("identifier", row["member_id"]),
+                   Fact("source", f"named graph {graph}")]))
         view.add_edge(membership_edge(row, on, member.id, centre.id))
     return view
