@@ -97,7 +97,7 @@ def build(engine, on: dt.date, organisation=None, instrument_type=None, area=Non
     view.filters = [f"status evaluated on {on.isoformat()}", *(filter_text or [])]
     selected = instruments(engine, organisation, instrument_type, area)
     parties = sparql.parties(engine)
-    not_yet_signed = 0
+    not_yet_signed = unknown = 0
     for row in participations(engine, on):
         meta = selected.get(row["instrument"])
         if meta is None:
@@ -107,13 +107,16 @@ def build(engine, on: dt.date, organisation=None, instrument_type=None, area=Non
             not_yet_signed += 1
             continue
         party = parties.get(row["country"])
-        if party is None:
+        if party is None:  # a party that is neither a country nor an organisation in the graph
+            unknown += 1
             continue
         instrument = view.add_node(instrument_node(meta))
         member = view.add_node(party_node(row["country"], party))
         view.add_edge(participation_edge(row, category, member.id, instrument.id))
     if not_yet_signed:
         view.filters.append(f"{not_yet_signed} participation(s) signed after {on.isoformat()} left out")
+    if unknown:
+        view.filters.append(f"{unknown} participation(s) of parties with no country or organisation record left out")
     if not view.edges:
         raise ViewError("no participation matches these options; try another date or filter "
                         "(see `mrkg list instruments` and `mrkg list organisations`)")

@@ -7,6 +7,7 @@ raises ``QueryError`` (one line, exit status 2).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _instrument_type(value: str | None):
 
 
 def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not re.fullmatch(r"[1-9][0-9]{0,6}", text):
         raise QueryError(f"{text!r} is not a positive whole number")
     return int(text)
 
