@@ -8,6 +8,8 @@
     mrkg validate [--sources DIR] [--reasoner-timeout S]
     mrkg list countries|organisations|instruments|programmes|measures|sources
     mrkg serve [--host 127.0.0.1] [--port 8000] [--timeout S] [--max-rows N] [--workers N] [--base IRI]
+    mrkg view agreements|flows|country|organisation [SUBJECT] [options] --out FILE.html
+    mrkg network stats|export [--graph agreements|flows] [--on DATE] [--measure ID] [--year YYYY] [--source ID]
     mrkg bench [--sources DIR] [--scales 1,4,16] [--repeat 5] [--rdflib-max-triples N]
                [--rdflib-timeout S] [--oxigraph-timeout S] [--format table|json] [--out FILE]
 
@@ -228,6 +230,35 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def cmd_view(args) -> int:
+    from mrkg.views.commands import run_view
+
+    return run_view(_engine(args), args)
+
+
+def cmd_network(args) -> int:
+    from mrkg.views import network
+    from mrkg.views.commands import country_graph
+
+    if args.action == "stats" and args.format is None:
+        args.format = "table"
+    if args.action == "export" and args.format not in ("graphml", "gexf"):
+        raise QueryError("network export needs --format graphml or gexf")
+    if args.action == "stats" and args.format not in ("table", "csv", "json"):
+        raise QueryError("network stats prints --format table, csv or json")
+    if args.action == "export" and not args.out:
+        raise QueryError("network export needs --out FILE (e.g. agreements.graphml)")
+    graph = country_graph(_engine(args), args)
+    for line in graph.description:
+        _progress(line)
+    if args.action == "export":
+        out = network.export(graph, Path(args.out), args.format)
+        _progress(f"Wrote {out}")
+        return 0
+    _emit(network.stats(graph), args.format)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
     main.add_argument("--store", default=str(default_store_path()),
@@ -286,6 +317,49 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-body", type=_positive(int), default=64 * 1024, metavar="BYTES",
                        help="largest request body accepted (default 65536)")
     serve.set_defaults(run=cmd_serve)
+    from mrkg.views.commands import VIEW_KINDS, non_negative, positive_int
+
+    def checked(convert):
+        def parse(text):
+            try:
+                return convert(text)
+            except QueryError as error:
+                raise argparse.ArgumentTypeError(str(error)) from None
+        return parse
+
+    view = commands.add_parser("view", help="an interactive network view, one offline HTML file")
+    view.add_argument("kind", choices=VIEW_KINDS)
+    view.add_argument("subject", nargs="?", help="country view: ISO 3166 alpha-3 code; organisation view: identifier")
+    view.add_argument("--out", required=True, metavar="FILE.html", help="the HTML file to write")
+    view.add_argument("--on", metavar="DATE", help="agreements, country, organisation: the date (YYYY-MM-DD; "
+                                                   "default today)")
+    view.add_argument("--organisation", metavar="ID", help="agreements: instruments of this organisation")
+    view.add_argument("--type", metavar="TYPE", help="agreements: instrument type (treaty, agreement, ...)")
+    view.add_argument("--area", metavar="AREA", help="agreements: policy area (labour-migration, ...)")
+    view.add_argument("--measure", metavar="ID", help="flows (required), country: a bilateral measure "
+                                                      "(country default migrant-stock)")
+    view.add_argument("--year", metavar="YYYY", help="flows, country: periods starting in this year "
+                                                     "(default: the most recent period per pair)")
+    view.add_argument("--source", metavar="ID", help="flows, country: only this statistical source")
+    view.add_argument("--top", type=checked(positive_int), metavar="N",
+                      help="flows: the N largest figures (default 100); country: partners each way (default 5)")
+    view.add_argument("--min", type=checked(non_negative), metavar="VALUE",
+                      help="flows: only figures of at least this absolute value")
+    view.set_defaults(run=cmd_view)
+
+    network = commands.add_parser("network", help="centrality of countries (stats) or the graph for Gephi (export)")
+    network.add_argument("action", choices=["stats", "export"])
+    network.add_argument("--graph", choices=["agreements", "flows"], default="agreements",
+                         help="agreements: ties by instruments in force (default); flows: a bilateral measure")
+    network.add_argument("--on", metavar="DATE", help="agreements: the date (YYYY-MM-DD; default today)")
+    network.add_argument("--measure", metavar="ID", help="flows: the measure (default migrant-stock)")
+    network.add_argument("--year", metavar="YYYY", help="flows: periods starting in this year")
+    network.add_argument("--source", metavar="ID", help="flows: the statistical source (default: the one with "
+                                                        "the most figures)")
+    network.add_argument("--format", default=None, choices=["table", "csv", "json", "graphml", "gexf"],
+                         help="stats: table (default), csv or json; export: graphml or gexf")
+    network.add_argument("--out", metavar="FILE", help="export: the file to write")
+    network.set_defaults(run=cmd_network)
 
     bench = commands.add_parser("bench", help="benchmark: build, and every named query on Oxigraph vs rdflib, "
                                               "on the graph and on synthetic scale-ups")
