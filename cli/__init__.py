@@ -21,9 +21,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from mrkg.graph.store import StoreMissing, default_store_path
+from mrkg.graph.remote import RemoteError, is_remote, open_engine
+from mrkg.graph.store import StoreMissing, default_store
 from mrkg.loaders import InputError
-from mrkg.queries.execute import OxigraphEngine, Result, run_named
+from mrkg.queries.execute import Result, run_named
 from mrkg.queries.library import QUERIES_DIR, QueryError, bind, get, named_queries
 
 LISTS = ("countries", "organisations", "instruments", "programmes", "measures", "sources")
@@ -49,14 +50,21 @@ def _emit(result: Result, fmt: str) -> None:
         sys.stdout.write(result.to_table(shutil.get_terminal_size((160, 40)).columns))
 
 
-def _engine(args) -> OxigraphEngine:
-    return OxigraphEngine.open(Path(args.store))
+def _engine(args):
+    """The embedded store, or the remote SPARQL server when --store is an http(s) URL."""
+    return open_engine(args.store)
 
 
 def cmd_build(args) -> int:
     from mrkg.graph.build import build
 
-    report = build(args.sources, args.store, _progress, tables=not args.no_tables)
+    if args.update_url and not is_remote(args.store):
+        raise QueryError("--update-url is for a remote store: give --store the server's query endpoint URL")
+    report = build(args.sources, args.store, _progress, tables=not args.no_tables, update_url=args.update_url)
+    if is_remote(args.store):
+        print(f"Pushed {report.quads} quads in {report.graphs} named graphs from {report.records} records "
+              f"and {report.figures} table figures to {report.store} (digest {report.digest[:12]}).")
+        return 0
     print(f"Built {report.quads} quads in {report.graphs} named graphs from {report.records} records "
           f"and {report.figures} table figures into {report.store} (digest {report.digest[:12]}).")
     for file, skipped in report.skipped.items():
@@ -137,6 +145,9 @@ def _check_built_store(args):
     from mrkg.graph.checks import check_store
     from mrkg.graph.store import StoreMissing, open_read_only
 
+    if is_remote(args.store):
+        print(f"violation queries on the whole store: skipped (the store is the remote server {args.store})")
+        return None
     try:
         database = open_read_only(Path(args.store))
     except StoreMissing:
@@ -210,8 +221,9 @@ def cmd_bench(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
-    main.add_argument("--store", default=str(default_store_path()),
-                      help="store folder (default $MRKG_STORE or ./mrkg-store)")
+    main.add_argument("--store", default=default_store(),
+                      help="store folder, or a SPARQL 1.1 server's query endpoint URL (http(s)://...; credentials "
+                           "from $MRKG_SPARQL_USER and $MRKG_SPARQL_PASSWORD); default $MRKG_STORE or ./mrkg-store")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     formats = {"choices": ["table", "csv", "json"], "default": "table",
                "help": "output format: table, csv, or json (SPARQL 1.1 Query Results JSON)"}
@@ -220,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
     build.add_argument("--no-tables", action="store_true",
                        help="leave out the third-party statistical tables (the curated graph builds in seconds)")
+    build.add_argument("--update-url", metavar="URL",
+                       help="with a remote --store: the server's SPARQL Update endpoint, when it is not the query "
+                            "endpoint (Virtuoso: .../sparql-auth; GraphDB: .../repositories/ID/statements)")
     build.set_defaults(run=cmd_build)
 
     commands.add_parser("queries", help="list the named queries and their parameters").set_defaults(run=cmd_queries)
@@ -279,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except (QueryError, StoreMissing) as error:
+    except (QueryError, StoreMissing, RemoteError) as error:
         print(f"mrkg: {error}", file=sys.stderr)
         return 2
     except SyntaxError as error:
