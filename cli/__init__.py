@@ -219,6 +219,17 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from mrkg.publish.export import ExportError, export
+
+    if is_remote(args.store):
+        raise ExportError("mrkg export reads the embedded store (a folder); build one with `mrkg --store DIR build`")
+    report = export(Path(args.store), Path(args.out), args.base_url, args.endpoint or None, _progress)
+    print(f"Exported {report.quads} quads and {report.observations} observations as {len(report.files) + 2} files "
+          f"into {report.out} (dcat.ttl and SHA256SUMS list them).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
     main.add_argument("--store", default=default_store(),
@@ -265,6 +276,16 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", **formats)
     listing.set_defaults(run=cmd_list)
 
+    export = commands.add_parser("export", help="release files: RDF dumps, observations CSV, ontology docs, "
+                                                 "VoID, DCAT-AP and schema.org descriptions")
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write (created when missing)")
+    export.add_argument("--base-url", metavar="URL",
+                        help="where the files will be published (default https://w3id.org/mrkg/release/VERSION/)")
+    export.add_argument("--endpoint", metavar="URL", default="https://w3id.org/mrkg/sparql",
+                        help="the public SPARQL endpoint to describe (default https://w3id.org/mrkg/sparql; "
+                             "'' for none)")
+    export.set_defaults(run=cmd_export)
+
     bench = commands.add_parser("bench", help="benchmark: build, and every named query on Oxigraph vs rdflib, "
                                               "on the graph and on synthetic scale-ups")
     bench.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
@@ -297,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QueryError, StoreMissing, RemoteError) as error:
         print(f"mrkg: {error}", file=sys.stderr)
         return 2
+
     except SyntaxError as error:
         print(f"mrkg: SPARQL syntax error: {error}", file=sys.stderr)
         return 2
@@ -304,7 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:
         from mrkg.graph.checks import CheckFailed
+        from mrkg.publish.export import ExportError
 
+        if isinstance(error, ExportError):
+            print(f"mrkg: {error}", file=sys.stderr)
+            return 2
         if isinstance(error, CheckFailed):
             print(f"mrkg: {error}\nThe store was not changed.", file=sys.stderr)
             return 2
