@@ -7,7 +7,8 @@
     result.values()                                # the same as plain strings
     result.to_dataframe()                          # with pandas installed
 
-The store is ``$MRKG_STORE`` or ``./mrkg-store`` unless ``store=`` is given.
+The store is ``$MRKG_STORE`` or ``./mrkg-store`` unless ``store=`` is given; an http(s) URL
+names a remote SPARQL 1.1 server (see the README, "Running on your own SPARQL server").
 """
 
 from __future__ import annotations
@@ -17,18 +18,18 @@ from pathlib import Path
 
 from mrkg.graph.build import BuildReport
 from mrkg.graph.build import build as _build
-from mrkg.graph.store import default_store_path
-from mrkg.queries.execute import OxigraphEngine, Result, run_named
+from mrkg.graph.remote import open_engine
+from mrkg.queries.execute import Result, run_named
 from mrkg.queries.library import NamedQuery, QueryError, bind, get, named_queries
 
 __version__ = "0.2.0"
 
 
 def build(sources: str | Path | None = None, store: str | Path | None = None, progress=lambda m: None,
-          tables: bool = True) -> BuildReport:
+          tables: bool = True, update_url: str | None = None) -> BuildReport:
     """Validate the sources and load them into the store (atomically); ``tables=False`` leaves out
-    the third-party statistical tables."""
-    return _build(sources, store, progress, tables)
+    the third-party statistical tables. A ``store`` URL pushes to that SPARQL server."""
+    return _build(sources, store, progress, tables, update_url)
 
 
 def query(name: str, store: str | Path | None = None, on: str | dt.date | None = None, **params) -> Result:
@@ -38,13 +39,12 @@ def query(name: str, store: str | Path | None = None, on: str | dt.date | None =
               for key, value in params.items() if value is not None}
     if on is not None:
         values["on"] = on.isoformat() if isinstance(on, dt.date) else str(on)
-    engine = OxigraphEngine.open(Path(store) if store else default_store_path())
-    return run_named(engine, named, bind(named, values))
+    return run_named(open_engine(store), named, bind(named, values))
 
 
 def sparql(text: str, store: str | Path | None = None) -> Result:
     """Run any SPARQL 1.1 query on the store (read-only)."""
-    return OxigraphEngine.open(Path(store) if store else default_store_path()).run(text)
+    return open_engine(store).run(text)
 
 
 def queries() -> dict[str, NamedQuery]:

@@ -25,10 +25,11 @@ import sys
 from pathlib import Path
 
 from mrkg.endpoint.server import ServeError
-from mrkg.graph.store import StoreMissing, default_store_path
+from mrkg.graph.remote import RemoteError, is_remote, open_engine
+from mrkg.graph.store import StoreMissing, default_store
 from mrkg.loaders import InputError
-from mrkg.queries.execute import OxigraphEngine, Result, run_named
 from mrkg.ontology import iris
+from mrkg.queries.execute import Result, run_named
 from mrkg.queries.library import QUERIES_DIR, QueryError, bind, get, named_queries
 
 LISTS = ("countries", "organisations", "instruments", "programmes", "measures", "sources")
@@ -54,14 +55,21 @@ def _emit(result: Result, fmt: str) -> None:
         sys.stdout.write(result.to_table(shutil.get_terminal_size((160, 40)).columns))
 
 
-def _engine(args) -> OxigraphEngine:
-    return OxigraphEngine.open(Path(args.store))
+def _engine(args):
+    """The embedded store, or the remote SPARQL server when --store is an http(s) URL."""
+    return open_engine(args.store)
 
 
 def cmd_build(args) -> int:
     from mrkg.graph.build import build
 
-    report = build(args.sources, args.store, _progress, tables=not args.no_tables)
+    if args.update_url and not is_remote(args.store):
+        raise QueryError("--update-url is for a remote store: give --store the server's query endpoint URL")
+    report = build(args.sources, args.store, _progress, tables=not args.no_tables, update_url=args.update_url)
+    if is_remote(args.store):
+        print(f"Pushed {report.quads} quads in {report.graphs} named graphs from {report.records} records "
+              f"and {report.figures} table figures to {report.store} (digest {report.digest[:12]}).")
+        return 0
     print(f"Built {report.quads} quads in {report.graphs} named graphs from {report.records} records "
           f"and {report.figures} table figures into {report.store} (digest {report.digest[:12]}).")
     for file, skipped in report.skipped.items():
@@ -145,6 +153,9 @@ def _check_built_store(args):
     from mrkg.graph.checks import check_store
     from mrkg.graph.store import StoreMissing, open_read_only
 
+    if is_remote(args.store):
+        print(f"violation queries on the whole store: skipped (the store is the remote server {args.store})")
+        return None
     try:
         database = open_read_only(Path(args.store))
     except StoreMissing:
@@ -219,7 +230,7 @@ def cmd_bench(args) -> int:
 def cmd_serve(args) -> int:
     from mrkg.endpoint.server import serve_store
 
-    serve_store(Path(args.store), host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
+    serve_store(args.store if is_remote(args.store) else Path(args.store), host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
                 workers=args.workers, base=args.base, max_body=args.max_body)
     return 0
 
@@ -259,10 +270,22 @@ def cmd_network(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from mrkg.publish.export import ExportError, export
+
+    if is_remote(args.store):
+        raise ExportError("mrkg export reads the embedded store (a folder); build one with `mrkg --store DIR build`")
+    report = export(Path(args.store), Path(args.out), args.base_url, args.endpoint or None, _progress)
+    print(f"Exported {report.quads} quads and {report.observations} observations as {len(report.files) + 2} files "
+          f"into {report.out} (dcat.ttl and SHA256SUMS list them).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="mrkg", description="Migration Regimes Knowledge Graph")
-    main.add_argument("--store", default=str(default_store_path()),
-                      help="store folder (default $MRKG_STORE or ./mrkg-store)")
+    main.add_argument("--store", default=default_store(),
+                      help="store folder, or a SPARQL 1.1 server's query endpoint URL (http(s)://...; credentials "
+                           "from $MRKG_SPARQL_USER and $MRKG_SPARQL_PASSWORD); default $MRKG_STORE or ./mrkg-store")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     formats = {"choices": ["table", "csv", "json"], "default": "table",
                "help": "output format: table, csv, or json (SPARQL 1.1 Query Results JSON)"}
@@ -271,6 +294,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
     build.add_argument("--no-tables", action="store_true",
                        help="leave out the third-party statistical tables (the curated graph builds in seconds)")
+    build.add_argument("--update-url", metavar="URL",
+                       help="with a remote --store: the server's SPARQL Update endpoint, when it is not the query "
+                            "endpoint (Virtuoso: .../sparql-auth; GraphDB: .../repositories/ID/statements)")
     build.set_defaults(run=cmd_build)
 
     commands.add_parser("queries", help="list the named queries and their parameters").set_defaults(run=cmd_queries)
@@ -361,6 +387,16 @@ def parser() -> argparse.ArgumentParser:
     network.add_argument("--out", metavar="FILE", help="export: the file to write")
     network.set_defaults(run=cmd_network)
 
+    export = commands.add_parser("export", help="release files: RDF dumps, observations CSV, ontology docs, "
+                                                 "VoID, DCAT-AP and schema.org descriptions")
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write (created when missing)")
+    export.add_argument("--base-url", metavar="URL",
+                        help="where the files will be published (default https://w3id.org/mrkg/release/VERSION/)")
+    export.add_argument("--endpoint", metavar="URL", default="https://w3id.org/mrkg/sparql",
+                        help="the public SPARQL endpoint to describe (default https://w3id.org/mrkg/sparql; "
+                             "'' for none)")
+    export.set_defaults(run=cmd_export)
+
     bench = commands.add_parser("bench", help="benchmark: build, and every named query on Oxigraph vs rdflib, "
                                               "on the graph and on synthetic scale-ups")
     bench.add_argument("--sources", help="sources folder (default: the curated sources shipped with mrkg)")
@@ -390,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except (QueryError, StoreMissing, ServeError) as error:
+    except (QueryError, StoreMissing, ServeError, RemoteError) as error:
         print(f"mrkg: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -402,7 +438,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:
         from mrkg.graph.checks import CheckFailed
+        from mrkg.publish.export import ExportError
 
+        if isinstance(error, ExportError):
+            print(f"mrkg: {error}", file=sys.stderr)
+            return 2
         if isinstance(error, CheckFailed):
             print(f"mrkg: {error}\nThe store was not changed.", file=sys.stderr)
             return 2

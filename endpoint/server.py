@@ -26,7 +26,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_store(store: Path, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
+def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
                 max_rows: int = 10_000, workers: int = 2, base: str = BASE, max_body: int = 64 * 1024,
                 announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
     """Serve the graph built in ``store`` until interrupted. The generation current at start is
@@ -35,19 +35,30 @@ def serve_store(store: Path, host: str = "127.0.0.1", port: int = 8000, timeout:
 
     from mrkg.endpoint.app import create_app
     from mrkg.endpoint.workers import Pool, PoolEvaluator
+    from mrkg.graph.remote import RemoteEngine, is_remote
     from mrkg.graph.store import current
 
     if not base.endswith(("/", "#")):
         raise ServeError(f"the base IRI must end with '/' (got {base!r}), e.g. {BASE}")
-    database = current(Path(store)).database  # raises StoreMissing with a clear message
-    sock = bind_socket(host, port)
-    announce(f"Starting {workers} query worker(s) on {database} …")
-    pool = Pool(database, size=workers, timeout=timeout, max_rows=max_rows, base=base)
-    if not pool.isolated:
-        announce("Note: the query workers could not drop network access on this system; SERVICE is still "
-                 "refused by the query checks.")
-    app = create_app(PoolEvaluator(pool), base=base, max_body=max_body, timeout=timeout, max_rows=max_rows,
-                     on_shutdown=pool.close)
+    if is_remote(str(store)):
+        # A remote server evaluates the queries: the request timeout bounds each one, and the
+        # server's own limits stop it there.
+        from mrkg.endpoint.evaluate import InlineEvaluator
+
+        engine = RemoteEngine.open(str(store), timeout=timeout)
+        sock = bind_socket(host, port)
+        app = create_app(InlineEvaluator.for_engine(engine, max_rows, base), base=base, max_body=max_body,
+                         timeout=timeout, max_rows=max_rows)
+    else:
+        database = current(Path(store)).database  # raises StoreMissing with a clear message
+        sock = bind_socket(host, port)
+        announce(f"Starting {workers} query worker(s) on {database} …")
+        pool = Pool(database, size=workers, timeout=timeout, max_rows=max_rows, base=base)
+        if not pool.isolated:
+            announce("Note: the query workers could not drop network access on this system; SERVICE is still "
+                     "refused by the query checks.")
+        app = create_app(PoolEvaluator(pool), base=base, max_body=max_body, timeout=timeout, max_rows=max_rows,
+                         on_shutdown=pool.close)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     announce(f"Serving the SPARQL endpoint at http://{shown}:{bound_port}/sparql "

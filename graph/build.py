@@ -7,6 +7,7 @@
 5. ``discrepancies`` (compare)                dataset + figures -> where sources disagree
 6. ``sorted_nquads`` (dump)                   dataset + figures + discrepancies -> deterministic N-Quads
 7. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
+   or ``push``       (push)                   N-Quads -> a remote SPARQL server, graph by graph
 
 Nothing reaches the store unless every earlier stage succeeded. The figures of
 the statistical tables skip rdflib: they go from the table readers to N-Quads
@@ -25,14 +26,14 @@ from mrkg.graph.assemble import to_dataset
 from mrkg.graph import compare
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import digest, sorted_nquads
-from mrkg.graph.store import default_store_path, install
+from mrkg.graph.store import default_store, install
 from mrkg.loaders import default_sources, read_sources
 from mrkg.loaders.datasets import read_tables
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    store: Path
+    store: Path | str
     digest: str
     records: int
     quads: int
@@ -44,11 +45,17 @@ class BuildReport:
 
 
 def build(sources: Path | str | None = None, store: Path | str | None = None,
-          progress: Callable[[str], None] = lambda message: None, tables: bool = True) -> BuildReport:
+          progress: Callable[[str], None] = lambda message: None, tables: bool = True,
+          update_url: str | None = None) -> BuildReport:
     """Build the graph into ``store``; ``tables=False`` leaves the statistical tables out
-    (the curated graph alone builds in seconds)."""
+    (the curated graph alone builds in seconds). A ``store`` URL is a remote SPARQL server's
+    query endpoint: the graph is pushed there (to ``update_url`` when updates go elsewhere)."""
+    from mrkg.graph.remote import Client, is_remote
+
     sources = Path(sources) if sources is not None else default_sources()
-    store = Path(store) if store is not None else default_store_path()
+    store = str(store) if store is not None else default_store()
+    client = Client.from_environment(store, update_url) if is_remote(store) else None
+    store = store if client else Path(store)
     timings: dict[str, float] = {}
 
     def stage(name: str, message: str, function, *args, **kwargs):
@@ -77,6 +84,11 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
             "graphs": graphs, "skipped": skipped, "discrepancies": counted}
     del dataset, tables
-    stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
-          graph_digest, info)
+    if client:
+        from mrkg.graph.push import push
+
+        stage("push", f"Pushing {quads} quads to the SPARQL server at {store} …", push, nquads, client, progress)
+    else:
+        stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
+              graph_digest, info)
     return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted)

@@ -32,6 +32,11 @@ def default_store_path() -> Path:
     return Path(os.environ.get("MRKG_STORE", "mrkg-store"))
 
 
+def default_store() -> str:
+    """``$MRKG_STORE`` or ``mrkg-store``, as given: a folder, or a SPARQL server's http(s) URL."""
+    return os.environ.get("MRKG_STORE", "mrkg-store")
+
+
 @dataclass(frozen=True)
 class Generation:
     path: Path

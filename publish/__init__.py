@@ -1,0 +1,1 @@
+"""Release artifacts and dataset descriptions: ``mrkg export``, VoID, DCAT-AP, schema.org."""

@@ -1,0 +1,257 @@
+"""Descriptions of the dataset computed from the store: VoID, schema.org ``Dataset``, DCAT-AP.
+
+Every number (triples, subjects, classes, graphs, the temporal and spatial coverage) comes from a
+query on the engine given (embedded or remote), never from a hand-written figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from mrkg import __version__
+from mrkg.ontology import iris
+from mrkg.ontology.namespace import ONTOLOGY_IRI, ONTOLOGY_NS
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's closed DCAT namespace
+DATASET = URIRef(iris.BASE + "dataset")
+CATALOG = URIRef(iris.BASE + "catalog")
+SERVICE = URIRef(iris.BASE + "sparql-service")
+PUBLISHER = URIRef(iris.BASE + "contributors")
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+DEFAULT_ENDPOINT = iris.BASE + "sparql"
+TITLE = "mrkg: Migration Regimes Knowledge Graph"
+DESCRIPTION = ("An open knowledge graph of migration regimes in Eurasia (Belarus, Kazakhstan, Russia, Central "
+               "Asia, the CIS, the EAEU, the EU-Belarus Mobility Partnership): agreements and their parties, "
+               "memberships, programmes and migration statistics, every fact citing its source document.")
+KEYWORDS = ("migration", "knowledge graph", "Eurasia", "treaties", "EAEU", "CIS", "migration statistics")
+# EU data themes (publications.europa.eu authority table): population and society; government.
+THEMES = ("http://publications.europa.eu/resource/authority/data-theme/SOCI",
+          "http://publications.europa.eu/resource/authority/data-theme/GOVE")
+
+_PREFIXES = """PREFIX mrkg: <https://w3id.org/mrkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+"""
+
+
+@dataclass(frozen=True)
+class Counts:
+    triples: int
+    quads: int
+    subjects: int
+    objects: int
+    properties: int
+    classes: int
+    entities: int
+    graphs: dict[str, int]
+    class_partitions: dict[str, int]
+    property_partitions: dict[str, int]
+
+
+def _number(engine, text: str) -> int:
+    return int(engine.run(text).rows[0]["n"])
+
+
+def counts(engine) -> Counts:
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT {} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {} }} }}"
+    graphs = engine.run("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    classes = engine.run("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c")
+    properties = engine.run("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g "
+                            "{ ?s ?p ?o } } } GROUP BY ?p")
+    return Counts(
+        triples=_number(engine, distinct.format("?s ?p ?o", "")),
+        quads=_number(engine, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        subjects=_number(engine, distinct.format("?s", "")),
+        objects=_number(engine, distinct.format("?o", "")),
+        properties=len(properties.rows),
+        classes=len(classes.rows),
+        entities=_number(engine, distinct.format("?s", "FILTER(isIRI(?s))")),
+        graphs={str(r["g"]): int(r["n"]) for r in graphs.rows},
+        class_partitions={str(r["c"]): int(r["n"]) for r in classes.rows},
+        property_partitions={str(r["p"]): int(r["n"]) for r in properties.rows},
+    )
+
+
+def coverage(engine) -> tuple[str | None, str | None, list[tuple[str, str, str]]]:
+    """(first day, last day, [(country IRI, ISO code, name)]) that the facts cover."""
+    span = engine.run(_PREFIXES + "SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE { "
+                      "?x mrkg:periodStart|mrkg:periodEnd ?d }").rows[0]
+    countries = engine.run(_PREFIXES + """SELECT DISTINCT ?country ?code ?name WHERE {
+      ?x mrkg:party|mrkg:origin|mrkg:destination|sdmx-dimension:refArea|schema:legislationJurisdiction ?country .
+      ?country mrkg:iso3166Alpha3 ?code ; rdfs:label ?name . FILTER(LANG(?name) = "en" || LANG(?name) = "")
+    } ORDER BY ?code""").rows
+    seen, places = set(), []
+    for row in countries:
+        if str(row["code"]) not in seen:
+            seen.add(str(row["code"]))
+            places.append((str(row["country"]), str(row["code"]), str(row["name"])))
+    first, last = span.get("first"), span.get("last")
+    return (str(first) if first is not None else None, str(last) if last is not None else None, places)
+
+
+def void_graph(engine, endpoint: str | None = DEFAULT_ENDPOINT, dumps: list[str] = ()) -> Graph:
+    """The VoID description of the dataset, with counts computed on ``engine``."""
+    found = counts(engine)
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("sd", SD)
+    graph.add((DATASET, RDF.type, VOID.Dataset))
+    graph.add((DATASET, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((DATASET, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    graph.add((DATASET, DCTERMS.license, LICENCE))
+    graph.add((DATASET, VOID.uriSpace, Literal(iris.BASE + "id/")))
+    graph.add((DATASET, VOID.vocabulary, URIRef(ONTOLOGY_NS)))
+    graph.add((DATASET, VOID.rootResource, ONTOLOGY_IRI))
+    if endpoint:
+        graph.add((DATASET, VOID.sparqlEndpoint, URIRef(endpoint)))
+    for dump in dumps:
+        graph.add((DATASET, VOID.dataDump, URIRef(dump)))
+    for term, value in ((VOID.triples, found.triples), (VOID.distinctSubjects, found.subjects),
+                        (VOID.distinctObjects, found.objects), (VOID.properties, found.properties),
+                        (VOID.classes, found.classes), (VOID.entities, found.entities)):
+        graph.add((DATASET, term, Literal(value, datatype=XSD.integer)))
+    for name, triples in sorted(found.graphs.items()):
+        subset = URIRef(name + "#void")  # one VoID subset per named graph, named after it
+        graph.add((DATASET, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, SD.name, URIRef(name)))
+        graph.add((subset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    for partitions, key, term in ((found.class_partitions, VOID["class"], VOID.classPartition),
+                                  (found.property_partitions, VOID.property, VOID.propertyPartition)):
+        for iri, number in sorted(partitions.items()):
+            partition = BNode()
+            graph.add((DATASET, term, partition))
+            graph.add((partition, key, URIRef(iri)))
+            graph.add((partition, VOID.entities if key == VOID["class"] else VOID.triples,
+                       Literal(number, datatype=XSD.integer)))
+    return graph
+
+
+def dataset_jsonld(engine, endpoint: str | None = DEFAULT_ENDPOINT,
+                   distributions: list[dict] = ()) -> dict:
+    """A schema.org ``Dataset`` (JSON-LD) for a landing page, as search engines read it."""
+    first, last, places = coverage(engine)
+    found = _number(engine, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    description = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": str(DATASET),
+        "name": TITLE,
+        "description": DESCRIPTION + f" {found} statements in {len(places)} countries' records.",
+        "url": iris.BASE,
+        "version": __version__,
+        "license": str(LICENCE),
+        "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": "mrkg contributors", "url": iris.BASE},
+        "keywords": list(KEYWORDS),
+        "spatialCoverage": [{"@type": "Country", "name": name, "identifier": code, "sameAs": iri}
+                            for iri, code, name in places],
+        "distribution": [{"@type": "DataDownload", **item} for item in distributions],
+    }
+    if first and last:
+        description["temporalCoverage"] = f"{first}/{last}"
+    if endpoint:
+        description["includedInDataCatalog"] = {"@type": "DataCatalog", "@id": str(CATALOG), "name": TITLE}
+        description["potentialAction"] = {"@type": "SearchAction", "target": endpoint + "?query={query}",
+                                          "query-input": "required name=query"}
+    return description
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One file of a release: where it will be downloadable, its media type, size and SHA-256."""
+
+    file: str
+    url: str
+    media_type: str
+    title: str
+    size: int
+    sha256: str
+    conforms_to: str | None = None
+
+
+def dcat_graph(engine, distributions: list[Distribution], endpoint: str | None = DEFAULT_ENDPOINT,
+               issued: str | None = None) -> Graph:
+    """A DCAT-AP 3 catalog record: catalog, dataset, distributions, and the endpoint as a data service."""
+    first, last, places = coverage(engine)
+    graph = Graph()
+    for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("spdx", SPDX),
+                              ("adms", ADMS)):
+        graph.bind(prefix, namespace)
+    add = graph.add
+    add((CATALOG, RDF.type, DCAT.Catalog))
+    add((CATALOG, DCTERMS.title, Literal("mrkg releases", lang="en")))
+    add((CATALOG, DCTERMS.description, Literal("Releases of the Migration Regimes Knowledge Graph.", lang="en")))
+    add((CATALOG, DCTERMS.publisher, PUBLISHER))
+    add((CATALOG, DCAT.dataset, DATASET))
+    add((CATALOG, FOAF.homepage, URIRef(iris.BASE)))
+    add((CATALOG, DCTERMS.license, LICENCE))
+    add((PUBLISHER, RDF.type, FOAF.Agent))
+    add((PUBLISHER, FOAF.name, Literal("mrkg contributors", lang="en")))
+
+    add((DATASET, RDF.type, DCAT.Dataset))
+    add((DATASET, DCTERMS.title, Literal(TITLE, lang="en")))
+    add((DATASET, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    add((DATASET, DCTERMS.publisher, PUBLISHER))
+    add((DATASET, DCTERMS.license, LICENCE))
+    add((DATASET, DCTERMS.identifier, Literal(str(DATASET))))
+    add((DATASET, ADMS.versionNotes, Literal(f"Release {__version__}", lang="en")))
+    add((DATASET, DCAT_VERSION, Literal(__version__)))
+    add((DATASET, DCAT.landingPage, URIRef(iris.BASE)))
+    add((DATASET, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    if issued:
+        add((DATASET, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    for keyword in KEYWORDS:
+        add((DATASET, DCAT.keyword, Literal(keyword, lang="en")))
+    for theme in THEMES:
+        add((DATASET, DCAT.theme, URIRef(theme)))
+    for iri, _code, _name in places:
+        add((DATASET, DCTERMS.spatial, URIRef(iri)))
+    if first and last:
+        period = URIRef(iris.BASE + "dataset#coverage")
+        add((DATASET, DCTERMS.temporal, period))
+        add((period, RDF.type, DCTERMS.PeriodOfTime))
+        add((period, DCAT.startDate, Literal(first, datatype=XSD.date)))
+        add((period, DCAT.endDate, Literal(last, datatype=XSD.date)))
+    for item in distributions:
+        node = URIRef(item.url + "#distribution")
+        add((DATASET, DCAT.distribution, node))
+        add((node, RDF.type, DCAT.Distribution))
+        add((node, DCTERMS.title, Literal(item.title, lang="en")))
+        add((node, DCAT.accessURL, URIRef(item.url)))
+        add((node, DCAT.downloadURL, URIRef(item.url)))
+        add((node, DCAT.mediaType, URIRef("http://www.iana.org/assignments/media-types/" + item.media_type)))
+        add((node, DCAT.byteSize, Literal(item.size, datatype=XSD.nonNegativeInteger)))
+        add((node, DCTERMS.license, LICENCE))
+        if item.conforms_to:
+            add((node, DCTERMS.conformsTo, URIRef(item.conforms_to)))
+        checksum = BNode()
+        add((node, SPDX.checksum, checksum))
+        add((checksum, RDF.type, SPDX.Checksum))
+        add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        add((checksum, SPDX.checksumValue, Literal(item.sha256, datatype=XSD.hexBinary)))
+    if endpoint:
+        add((CATALOG, DCAT.service, SERVICE))
+        add((SERVICE, RDF.type, DCAT.DataService))
+        add((SERVICE, DCTERMS.title, Literal("mrkg SPARQL endpoint", lang="en")))
+        add((SERVICE, DCAT.endpointURL, URIRef(endpoint)))
+        add((SERVICE, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        add((SERVICE, DCAT.servesDataset, DATASET))
+        add((SERVICE, DCTERMS.license, LICENCE))
+        sparql = URIRef(endpoint + "#distribution")
+        add((DATASET, DCAT.distribution, sparql))
+        add((sparql, RDF.type, DCAT.Distribution))
+        add((sparql, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
+        add((sparql, DCAT.accessURL, URIRef(endpoint)))
+        add((sparql, DCAT.accessService, SERVICE))
+        add((sparql, DCTERMS.license, LICENCE))
+    return graph
