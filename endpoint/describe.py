@@ -3,11 +3,9 @@
 The service description states only what this endpoint does: SPARQL 1.1 Query
 (no update), the union default graph, simple entailment (plain pattern
 matching: no RDFS or OWL inference), the result formats it writes, and the
-named graphs it holds. VoID counts are queried, never written by hand.
-
-When the release tooling provides ``mrkg.publish.describe.void_graph`` and
-``dataset_jsonld`` (issue 6, item 3), those are used instead of the small
-fallbacks here, so that the endpoint and the release describe the dataset alike.
+named graphs it holds. VoID and the schema.org Dataset come from
+``mrkg.publish.describe``, so that the endpoint and the release describe the
+dataset alike; their counts are queried, never written by hand.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
-TITLE = "Migration Regimes Knowledge Graph"
 RESULT_FORMAT_IRIS = {
     formats.JSON: FORMATS_NS.SPARQL_Results_JSON, formats.XML: FORMATS_NS.SPARQL_Results_XML,
     formats.CSV: FORMATS_NS.SPARQL_Results_CSV, formats.TSV: FORMATS_NS.SPARQL_Results_TSV,
@@ -34,10 +31,6 @@ RESULT_FORMAT_IRIS = {
 GRAPH_SIZES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                "SELECT ?graph (COUNT(*) AS ?triples) (SAMPLE(?l) AS ?label) WHERE { GRAPH ?graph { ?s ?p ?o } "
                "OPTIONAL { ?graph rdfs:label ?l } } GROUP BY ?graph ORDER BY ?graph")
-TOTALS = ("SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties) "
-          "WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-CLASSES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
-           "SELECT (COUNT(DISTINCT ?class) AS ?classes) WHERE { GRAPH ?g { ?s rdf:type ?class } }")
 
 
 class EngineView:
@@ -58,47 +51,17 @@ def graph_sizes(evaluator) -> list[dict]:
 
 
 def void_graph(evaluator, base: str, endpoint: str) -> Graph:
-    try:
-        from mrkg.publish.describe import void_graph as published  # the release's VoID, when merged
-    except ImportError:
-        published = None
-    if published is not None:
-        return published(EngineView(evaluator))
-    graph = Graph()
-    graph.bind("void", VOID)
-    graph.bind("dcterms", DCTERMS)
-    dataset = URIRef(base)
-    totals, _ = evaluator.run(TOTALS)
-    classes, _ = evaluator.run(CLASSES)
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
-    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
-    graph.add((dataset, VOID.uriSpace, Literal(base)))
-    graph.add((dataset, VOID.rootResource, URIRef(base + "ontology")))
-    row = totals.rows[0]
-    for key, prop in (("triples", VOID.triples), ("subjects", VOID.distinctSubjects),
-                      ("properties", VOID.properties)):
-        graph.add((dataset, prop, Literal(int(row[key]), datatype=XSD.integer)))
-    graph.add((dataset, VOID.classes, Literal(int(classes.rows[0]["classes"]), datatype=XSD.integer)))
-    for size in graph_sizes(evaluator):
-        subset = size["graph"]
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, VOID.triples, Literal(size["triples"], datatype=XSD.integer)))
-        if size["label"] is not None:
-            graph.add((subset, RDFS.label, size["label"]))
-    return graph
+    """The release's VoID description (``mrkg.publish.describe``), counted on this endpoint's store."""
+    from mrkg.publish.describe import void_graph as described
+
+    return described(EngineView(evaluator), endpoint=endpoint)
 
 
-def dataset_jsonld(evaluator, base: str, endpoint: str) -> str | None:
-    """The schema.org Dataset block of the landing page, when the release tooling provides it."""
-    try:
-        from mrkg.publish.describe import dataset_jsonld as published
-    except ImportError:
-        return None
-    text = published(EngineView(evaluator))
-    text = text if isinstance(text, str) else json.dumps(text)
+def dataset_jsonld(evaluator, base: str, endpoint: str) -> str:
+    """The schema.org Dataset block of the landing page, as the release describes it."""
+    from mrkg.publish.describe import dataset_jsonld as described
+
+    text = json.dumps(described(EngineView(evaluator), endpoint=endpoint))
     # Inside <script>, "</" would end the element: JSON allows it written as "<\/".
     return text.replace("</", "<\\/")
 
