@@ -178,10 +178,12 @@ def test_void_counts_equal_the_stores(client, real_store):
     assert response.status_code == 200
     void = Graph().parse(data=response.content, format="turtle")
     VOID = "http://rdfs.org/ns/void#"
+    dataset = URIRef(BASE + "dataset")
     counted = {str(s): int(o) for s, o in void.subject_objects(URIRef(VOID + "triples"))}
-    assert counted.pop(BASE) == len(distinct)
-    assert counted == per_graph
-    assert int(next(void.objects(URIRef(BASE), URIRef(VOID + "distinctSubjects")))) == len({t[0] for t in distinct})
+    assert counted.pop(str(dataset)) == len(distinct)
+    named = {str(s): str(o) for s, o in void.subject_objects(URIRef("http://www.w3.org/ns/sparql-service-description#name"))}
+    assert {graph: counted[subset] for subset, graph in named.items()} == per_graph
+    assert int(next(void.objects(dataset, URIRef(VOID + "distinctSubjects")))) == len({t[0] for t in distinct})
 
 
 def test_landing_page_lists_the_graphs_and_links_the_services(client):

@@ -20,7 +20,7 @@ import pytest
 
 import mrkg
 import mrkg.cli
-from mrkg.graph.push import push
+from mrkg.graph.push import _batches, push
 from mrkg.graph.remote import Client, RemoteEngine, RemoteError, remote_graphs
 from mrkg.graph.store import current
 from mrkg.queries.execute import OxigraphEngine, run_named
@@ -173,10 +173,15 @@ def test_a_second_push_replaces_graphs_and_drops_stale_ones(pushed, credentials,
 
 
 def test_failed_push_leaves_no_staging_graph_and_names_the_error(credentials, real_store):
-    failing = SparqlServer(fail_update=4)  # the MOVE of the first graph (532 triples: 3 batches of 200)
+    dump = current(real_store).dump.read_bytes()
+    graphs: dict[str, list] = {}
+    for quad in ox.parse(dump, format=ox.RdfFormat.N_QUADS):
+        graphs.setdefault(quad.graph_name.value, []).append(quad)
+    # Fail the first graph's MOVE, the request after its batches of INSERT DATA.
+    failing = SparqlServer(fail_update=len(list(_batches(graphs[min(graphs)], 200))) + 1)
     try:
         with pytest.raises(RemoteError, match=r"HTTP 500.*disk full"):
-            push(current(real_store).dump.read_bytes(), Client.from_environment(failing.url), batch=200)
+            push(dump, Client.from_environment(failing.url), batch=200)
         assert failing.graphs() == set()  # the staging graph was dropped; nothing half-loaded is visible
     finally:
         failing.close()

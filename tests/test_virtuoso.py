@@ -31,7 +31,6 @@ VIRTUOSO_DIFFERENCES = {
                           "refers to a variable of the outer query (?instrumentIri)",
     "agreements-of": "Virtuoso raises SR008 for SUBSTR(..., STRLEN(STR(?unbound)) - 3) instead of treating the "
                      "expression error as unbound",
-    "source-discrepancies": "Virtuoso's plan for the pairwise comparison exceeds its execution time limit (SR171)",
     "timeline": "Virtuoso returns 74 of the 76 rows (two dated by xsd:gYear or a period label are missing); "
                 "cause not yet isolated",
 }
