@@ -1,11 +1,12 @@
 """Synthetic scale-ups: k renamed copies of the graph's records, streamed as N-Quads.
 
 Copy 1 is the graph itself; copies 2..k rename every record-level IRI (an
-observation, participation, membership, instrument, role classification or
-programme zone) by appending ``/copy-<n>``. Reference terms (the ontology,
-countries, areas, organisations, measures, units, statistical sources,
-documents, datasets, periods, regions) are shared by all copies, so a query
-for a country or a measure finds k times as many records.
+observation, participation, membership, instrument, role classification,
+programme zone, or discrepancy between sources, which links records) by
+appending ``/copy-<n>``. Reference terms (the ontology, countries, areas,
+organisations, measures, units, statistical sources, documents, datasets,
+periods, regions) are shared by all copies, so a query for a country or a
+measure finds k times as many records.
 
 A quad that mentions a record IRI is *scalable* and is written k times; any
 other quad is *fixed* and written once. With no quad repeated in the input, a
@@ -32,7 +33,7 @@ from typing import Iterable, Iterator
 from mrkg.ontology import iris
 
 #: IRI kinds (``{BASE}id/<kind>/...``) whose entities are renamed per copy.
-RECORD_KINDS = ("instrument", "participation", "membership", "observation", "role", "zone")
+RECORD_KINDS = ("instrument", "participation", "membership", "observation", "role", "zone", "discrepancy")
 #: IRI kinds shared by all copies. Every kind in ``mrkg.ontology.iris.KINDS`` is in exactly one list
 #: (a test keeps it so: a new kind must be classified here).
 REFERENCE_KINDS = ("country", "area", "organisation", "dataset", "measure", "unit", "statistical-source",
