@@ -1,11 +1,12 @@
 """Synthetic scale-ups: k renamed copies of the graph's records, streamed as N-Quads.
 
 Copy 1 is the graph itself; copies 2..k rename every record-level IRI (an
-observation, participation, membership, instrument, role classification or
-programme zone) by appending ``/copy-<n>``. Reference terms (the ontology,
-countries, areas, organisations, measures, units, statistical sources,
-documents, datasets, periods, regions) are shared by all copies, so a query
-for a country or a measure finds k times as many records.
+observation, participation, membership, instrument, role classification,
+programme zone, or discrepancy between sources, which links records) by
+appending ``/copy-<n>``. Reference terms (the ontology, countries, areas,
+organisations, measures, units, statistical sources, documents, datasets,
+periods, regions) are shared by all copies, so a query for a country or a
+measure finds k times as many records.
 
 A quad that mentions a record IRI is *scalable* and is written k times; any
 other quad is *fixed* and written once. With no quad repeated in the input, a

@@ -1,7 +1,7 @@
 """World Development Indicators downloads: remittances received, paid, and received as % of GDP.
 
-Each ``.xls`` has a ``Data`` sheet: three lines of metadata, a blank line, then
-the header ``Country Name, Country Code, Indicator Name, Indicator Code,
+Each ``.xls`` has a ``Data`` sheet: two lines of metadata, a blank line, then
+the header (line 4) ``Country Name, Country Code, Indicator Name, Indicator Code,
 1960 ... 2022`` and one row per economy. The indicator code of every row is
 checked against the file's. Economies are placed by name through the alias
 table, and the name's ISO code must agree with the row's code; regional and
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, numeral
 from mrkg.loaders.place_names import PlaceNames
@@ -37,46 +37,62 @@ HEADER_LINE = 4
 def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> Iterator[Figure]:
     import xlrd
 
-    indicator, measure, unit, side = SPECS[stem]
     book = xlrd.open_workbook(str(path), on_demand=True)
     try:
         if "Data" not in book.sheet_names():
             report.problem(None, None, f"no sheet 'Data' (sheets: {', '.join(book.sheet_names())})", "a WDI download")
             return
         sheet = book.sheet_by_name("Data")
-        header = [str(value).strip() for value in sheet.row_values(HEADER_LINE - 1)] if sheet.nrows >= HEADER_LINE else []
-        years = header[4:]
-        if header[:4] != HEADER or not all(re.fullmatch(r"\d{4}", y) for y in years):
-            report.problem(HEADER_LINE, None, f"header is {header[:6]}...",
-                           ", ".join(HEADER) + ", then one column per year")
-            return
-        for index in range(HEADER_LINE, sheet.nrows):
-            line = index + 1
-            name, code, _, row_indicator, *cells = sheet.row_values(index)
-            if row_indicator != indicator:
-                report.problem(line, "Indicator Code", f"{row_indicator!r}", indicator)
-                continue
-            place = report.place(places, str(name).strip(), line)
-            if place is UNKNOWN:
-                continue
-            if place is None:
-                report.skip("rows of an aggregate (region, income group, world)")
-                continue
-            if places.is_country_code(code) and place != code:
-                report.problem(line, "Country Code", f"{name!r} reads as {place} but the row's code is {code}",
-                               "a name and a code of the same country")
-                continue
-            for year, cell in zip(years, cells):
-                if cell == "":
-                    report.skip("empty cells (no figure)")
-                    continue
-                if not isinstance(cell, float) or cell < 0:
-                    report.problem(line, year, f"cell {cell!r} is not a non-negative number", "a number or empty")
-                    continue
-                origin, destination, area = {"destination": ("world", place, None),
-                                             "origin": (place, "world", None),
-                                             "area": (None, None, place)}[side]
-                yield Figure(measure, origin, destination, area, int(year), numeral(cell), unit,
-                             f"sheet Data, row {line} ({name}), column {year}")
+        yield from rows_figures(((index + 1, sheet.row_values(index)) for index in range(sheet.nrows)),
+                                stem, places, report)
     finally:
         book.release_resources()
+
+
+def rows_figures(rows: Iterable[tuple[int, list]], stem: str, places: PlaceNames,
+                 report: TableReport) -> Iterator[Figure]:
+    """The figures of the ``Data`` sheet's rows, given as (line, cell values as xlrd reads them:
+    text, float or '' for an empty cell); lines before the header are not read."""
+    indicator, measure, unit, side = SPECS[stem]
+    header: list[str] = []
+    for line, values in rows:
+        if line < HEADER_LINE:
+            continue
+        if line == HEADER_LINE:
+            header = [str(value).strip() for value in values]
+            years = header[4:]
+            if header[:4] != HEADER or not all(re.fullmatch(r"\d{4}", y) for y in years):
+                report.problem(HEADER_LINE, None, f"header is {header[:6]}...",
+                               ", ".join(HEADER) + ", then one column per year")
+                return
+            continue
+        if not header:
+            break
+        name, code, _, row_indicator, *cells = values
+        if row_indicator != indicator:
+            report.problem(line, "Indicator Code", f"{row_indicator!r}", indicator)
+            continue
+        place = report.place(places, str(name).strip(), line)
+        if place is UNKNOWN:
+            continue
+        if place is None:
+            report.skip("rows of an aggregate (region, income group, world)")
+            continue
+        if places.is_country_code(code) and place != code:
+            report.problem(line, "Country Code", f"{name!r} reads as {place} but the row's code is {code}",
+                           "a name and a code of the same country")
+            continue
+        for year, cell in zip(years, cells):
+            if cell == "":
+                report.skip("empty cells (no figure)")
+                continue
+            if not isinstance(cell, float) or cell < 0:
+                report.problem(line, year, f"cell {cell!r} is not a non-negative number", "a number or empty")
+                continue
+            origin, destination, area = {"destination": ("world", place, None),
+                                         "origin": (place, "world", None),
+                                         "area": (None, None, place)}[side]
+            yield Figure(measure, origin, destination, area, int(year), numeral(cell), unit,
+                         f"sheet Data, row {line} ({name}), column {year}")
+    if not header:
+        report.problem(HEADER_LINE, None, "no header row", ", ".join(HEADER) + ", then one column per year")
