@@ -76,9 +76,9 @@ def _run_and_report(engine, send, query, bindings, repeat: int, timeout_s: float
         send.send(("error", traceback.format_exc()))
 
 
-WARM_UP = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-           "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s a ?type OPTIONAL { ?s rdfs:label ?o } "
-           "FILTER(CONTAINS(STR(?type), \"#\")) } GROUP BY ?s ORDER BY ?s LIMIT 1")
+# Small on purpose: the warm-up runs before every worker is ready, inside the time budget of the
+# query that starts it (a scan of every typed subject took minutes on the x16 scale-up).
+WARM_UP = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1"
 
 
 def _warm_up(engine) -> None:
