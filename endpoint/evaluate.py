@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from mrkg.endpoint import formats
 from mrkg.endpoint.guard import Refused, inspect
 from mrkg.ontology.iris import BASE
-from mrkg.queries.execute import Result, _to_rdflib, with_values
+from mrkg.queries.execute import Result, to_rdflib, with_values
 
 log = logging.getLogger("mrkg.endpoint")
 
@@ -70,10 +70,10 @@ class OxigraphRunner:
         truncated = max_rows is not None and len(taken) > max_rows
         taken = taken[:max_rows] if truncated else taken
         if isinstance(answer, ox.QueryTriples):
-            triples = [(_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in taken]
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in taken]
             return _graph_result(triples), truncated
         variables = [v.value for v in answer.variables]
-        rows = [{name: _to_rdflib(solution[name]) for name in variables} for solution in taken]
+        rows = [{name: to_rdflib(solution[name]) for name in variables} for solution in taken]
         return Result(variables, rows), truncated
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 
 from mrkg.ontology.namespace import PREFIXES
+from mrkg.queries.execute import to_oxigraph
 
 
 @dataclass(frozen=True)
@@ -118,20 +118,6 @@ def by_extension(name: str) -> Format | None:
 
 
 # -- serialisation ------------------------------------------------------------
-
-def to_oxigraph(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
 
 def results_bytes(result, fmt: Format) -> bytes:
     """A SELECT or ASK ``Result`` in a SPARQL results format."""

@@ -27,7 +27,7 @@ from rdflib.namespace import XSD
 from mrkg.ontology.namespace import PREFIXES
 
 
-def _to_rdflib(term: Any):
+def to_rdflib(term: Any):
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -42,16 +42,18 @@ def _to_rdflib(term: Any):
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _to_oxigraph(term: Any):
+def to_oxigraph(term: Any):
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 @dataclass
@@ -159,7 +161,7 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     for name in names:
         if not _VARIABLE.fullmatch(name):
             raise ValueError(f"{name!r} is not a SPARQL variable name")
-    terms = " ".join(str(_to_oxigraph(bindings[name])) for name in names)
+    terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
     block = "VALUES (" + " ".join(f"?{name}" for name in names) + ") { (" + terms + ") }"
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -193,11 +195,11 @@ class OxigraphEngine:
         if isinstance(answer, ox.QueryBoolean):
             return Result([], [], boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
-            triples = [(_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in answer]
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
             return Result(["subject", "predicate", "object"],
                           [dict(zip(("subject", "predicate", "object"), t)) for t in triples], triples=triples)
         variables = [v.value for v in answer.variables]
-        rows = [{name: _to_rdflib(solution[name]) for name in variables} for solution in answer]
+        rows = [{name: to_rdflib(solution[name]) for name in variables} for solution in answer]
         return Result(variables, rows)
 
 
