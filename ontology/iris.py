@@ -60,3 +60,4 @@ def document_graph(stem: str) -> URIRef:
 
 REFERENCE_GRAPH = graph("reference")
 ONTOLOGY_GRAPH = graph("ontology")
+ENTAILMENTS_GRAPH = graph("ontology-entailments")

@@ -177,6 +177,11 @@ def _withdrawal_same_year(g: Graph) -> None:
     return None  # withdrawal some time in the year of entry into force: possibly in order
 
 
+def _entailed_superclass_missing(g: Graph) -> URIRef:
+    g.remove((MRKG.InternationalAgreement, RDFS.subClassOf, MRKG.Instrument))
+    return MRKG.InternationalAgreement
+
+
 def _uncited_membership(g: Graph) -> URIRef:
     row = pick(g, "?m a org:Membership ; dcterms:source ?d .")
     g.remove((row["m"], DCTERMS.source, None))
@@ -207,6 +212,8 @@ VIOLATION_CASES = [
          _withdrawal_month_before, "participation"),
     Case("participation-dates-out-of-order-violation", "withdrawal-in-year-of-entry-into-force-not-reported",
          _withdrawal_same_year, "participation"),
+    Case("class-hierarchy-not-closed-violation", "entailed-superclass-missing", _entailed_superclass_missing,
+         "class"),
     Case("uncited-record-violation", "membership-without-source", _uncited_membership, "record"),
     Case("uncited-record-violation", "observation-citing-undescribed-document", _uncited_observation, "record"),
 ]

@@ -19,22 +19,16 @@ from collections import Counter
 
 import pytest
 
+from rdflib import Literal, URIRef
+
 import mrkg.cli
+from mrkg.graph.checks import violation_queries
 from mrkg.graph.remote import RemoteEngine
+from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import OxigraphEngine, run_named
-from mrkg.queries.library import bind, named_queries
+from mrkg.queries.library import QUERIES_DIR, bind, named_queries
 
-# Where Virtuoso 7.2 answers differently from the SPARQL 1.1 specification (and Oxigraph). Each is
-# a strict xfail: should a Virtuoso release fix it, the test fails and the entry must go.
-VIRTUOSO_DIFFERENCES = {
-    "agreements-binding": "Virtuoso drops rows when a FILTER NOT EXISTS nested in another FILTER NOT EXISTS "
-                          "refers to a variable of the outer query (?instrumentIri)",
-    "agreements-of": "Virtuoso raises SR008 for SUBSTR(..., STRLEN(STR(?unbound)) - 3) instead of treating the "
-                     "expression error as unbound",
-    "timeline": "Virtuoso returns 74 of the 76 rows (two dated by xsd:gYear or a period label are missing); "
-                "cause not yet isolated",
-}
-
+ID = BASE + "id/"
 
 def require_virtuoso() -> str:
     binary = shutil.which("virtuoso-t")
@@ -136,13 +130,9 @@ def _canonical(result):
     return Counter(tuple((c, None if r[c] is None else repr(r[c])) for c in result.variables) for r in result.rows)
 
 
-PARAMS = [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERENCES[name]))
-          if name in VIRTUOSO_DIFFERENCES else name for name in sorted(named_queries())]
-
-
 @pytest.mark.slow
 @pytest.mark.virtuoso
-@pytest.mark.parametrize("name", PARAMS)
+@pytest.mark.parametrize("name", sorted(named_queries()))
 def test_named_queries_answer_the_same_on_virtuoso(pushed, real_store, name):
     query = named_queries()[name]
     remote, local = RemoteEngine.open(pushed["url"], timeout=60), OxigraphEngine.open(real_store)
@@ -158,3 +148,25 @@ def test_push_to_virtuoso_needs_the_password(virtuoso, monkeypatch, capsys):
     assert mrkg.cli.main(["--store", virtuoso["url"], "build", "--no-tables",
                           "--update-url", virtuoso["update_url"]]) == 2
     assert "refused the request as user 'dba'" in capsys.readouterr().err
+
+
+LIST_BINDINGS = {"find": {"text": Literal("kaz")}, "describe": {"entity": URIRef(ID + "country/KAZ")}}
+
+
+@pytest.mark.slow
+@pytest.mark.virtuoso
+@pytest.mark.parametrize("name", sorted(path.stem for path in (QUERIES_DIR / "lists").glob("*.rq")))
+def test_lists_answer_the_same_on_virtuoso(pushed, real_store, name):
+    text = (QUERIES_DIR / "lists" / f"{name}.rq").read_text(encoding="utf-8")
+    bindings = LIST_BINDINGS.get(name, {})
+    remote, local = RemoteEngine.open(pushed["url"], timeout=60), OxigraphEngine.open(real_store)
+    expected = _canonical(local.run(text, bindings))
+    assert expected, f"{name} finds nothing on the embedded store: the comparison would prove nothing"
+    assert _canonical(remote.run(text, bindings)) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.virtuoso
+@pytest.mark.parametrize("name", sorted(violation_queries()))
+def test_graph_checks_pass_on_virtuoso(pushed, name):
+    assert RemoteEngine.open(pushed["url"], timeout=60).run(violation_queries()[name], {}).rows == []

@@ -4,17 +4,16 @@ views and the analytics are checked on them against numbers worked out independe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
+from mrkg.graph.assemble import add_ontology
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, ORG, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, TIME
 from mrkg.queries.execute import OxigraphEngine
 
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "mrkg.ttl"
 GRAPH = iris.graph("fixture")
 DOCUMENT = iris.document("fixture-document")
 
@@ -109,6 +108,7 @@ def dataset(fixture: Fixture) -> Dataset:
 
 def engine(fixture: Fixture) -> OxigraphEngine:
     store = ox.Store()
-    store.load(ONTOLOGY.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(iris.graph("ontology"))))
-    store.load(dataset(fixture).serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    data = dataset(fixture)
+    add_ontology(data)
+    store.load(data.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     return OxigraphEngine(store)
