@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
 from mrkg.endpoint import formats, pages, resolve
-from mrkg.endpoint.evaluate import TRUNCATED_HEADER, QueryRequest, Reply
+from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply
 from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import run_named, with_values
 from mrkg.queries.library import QueryError, bind, named_queries
@@ -122,9 +122,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                                       f"got {content_type or 'no Content-Type'}")
             if "update" in values:
                 return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+            dataset = None
             if "default-graph-uri" in values or "named-graph-uri" in values:
-                return _text(400, "default-graph-uri and named-graph-uri are not supported; name graphs of this "
-                                  "dataset with FROM / FROM NAMED in the query")
+                dataset = ProtocolDataset(tuple(values.get("default-graph-uri", ())),
+                                          tuple(values.get("named-graph-uri", ())))
             query = _single(values, "query")
             format_name = _single(values, "format")
         except BodyTooLarge:
@@ -135,7 +136,8 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return _text(400, str(error))
         if query is None:
             return await service_description(request, format_name)
-        reply = await run_sync(evaluator.answer, QueryRequest(query, request.headers.get("accept"), format_name))
+        reply = await run_sync(evaluator.answer, QueryRequest(query, request.headers.get("accept"), format_name,
+                                                              dataset))
         return _reply(reply)
 
     async def service_description(request: Request, format_name: str | None) -> Response:

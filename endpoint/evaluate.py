@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from mrkg.endpoint import formats
-from mrkg.endpoint.guard import Refused, inspect
+from mrkg.endpoint.guard import Refused, check_graphs, inspect
 from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import Result, to_rdflib, with_values
 
@@ -25,10 +25,20 @@ TRUNCATED_HEADER = "MRKG-Truncated"
 
 
 @dataclass(frozen=True)
+class ProtocolDataset:
+    """The RDF dataset named by the protocol's ``default-graph-uri`` and ``named-graph-uri``
+    parameters; it overrides the query's FROM / FROM NAMED (SPARQL 1.1 Protocol, 2.1.4)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class QueryRequest:
     text: str
     accept: str | None = None
     format_name: str | None = None
+    dataset: ProtocolDataset | None = None
 
 
 @dataclass
@@ -47,7 +57,7 @@ class Runner(Protocol):
     def graphs(self) -> frozenset[str]: ...
 
     def run(self, text: str, bindings: dict[str, Any] | None = None, max_rows: int | None = None,
-            union: bool = True) -> tuple[Result, bool]: ...
+            union: bool = True, dataset: ProtocolDataset | None = None) -> tuple[Result, bool]: ...
 
 
 class OxigraphRunner:
@@ -60,10 +70,15 @@ class OxigraphRunner:
     def graphs(self) -> frozenset[str]:
         return frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def run(self, text, bindings=None, max_rows=None, union=True):
-        # With FROM/FROM NAMED the query's own dataset must hold; otherwise the default graph
-        # is the union of the named graphs.
-        answer = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=union)
+    def run(self, text, bindings=None, max_rows=None, union=True, dataset=None):
+        # With FROM/FROM NAMED the query's own dataset must hold, with the protocol's parameters
+        # theirs; otherwise the default graph is the union of the named graphs.
+        if dataset is not None:
+            answer = self.store.query(with_values(text, bindings or {}),
+                                      default_graph=[ox.NamedNode(g) for g in dataset.default],
+                                      named_graphs=[ox.NamedNode(g) for g in dataset.named])
+        else:
+            answer = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=union)
         if isinstance(answer, ox.QueryBoolean):
             return Result([], [], boolean=bool(answer)), False
         taken = list(itertools.islice(answer, None if max_rows is None else max_rows + 1))
@@ -88,8 +103,14 @@ class EngineRunner:
         result = self.engine.run("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         return frozenset(str(row["g"]) for row in result.rows)
 
-    def run(self, text, bindings=None, max_rows=None, union=True):
-        result = self.engine.run(text, bindings)
+    def run(self, text, bindings=None, max_rows=None, union=True, dataset=None):
+        if dataset is None:
+            result = self.engine.run(text, bindings)
+        elif hasattr(self.engine, "run_on"):
+            result = self.engine.run_on(text, dataset.default, dataset.named, bindings)
+        else:
+            raise Refused(501, "this store cannot take default-graph-uri / named-graph-uri; "
+                               "name graphs with FROM / FROM NAMED in the query")
         if max_rows is None or len(result.rows) <= max_rows:
             return result, False
         if result.triples is not None:
@@ -107,6 +128,9 @@ def answer(runner: Runner, graphs: frozenset[str], request: QueryRequest, max_ro
     """The HTTP reply to a SPARQL query: refused, not acceptable, or the capped answer."""
     try:
         checked = inspect(request.text, graphs)
+        if request.dataset is not None:
+            check_graphs(request.dataset.default + request.dataset.named, graphs,
+                         "default-graph-uri and named-graph-uri")
         offered = formats.GRAPH_FORMATS if checked.returns_graph else formats.RESULT_FORMATS
         fmt = formats.choose(offered, request.accept, request.format_name)
     except Refused as refusal:
@@ -114,7 +138,10 @@ def answer(runner: Runner, graphs: frozenset[str], request: QueryRequest, max_ro
     except formats.NotAcceptable as error:
         return error_reply(406, str(error))
     try:
-        result, truncated = runner.run(request.text, max_rows=max_rows, union=not checked.has_dataset)
+        result, truncated = runner.run(request.text, max_rows=max_rows, union=not checked.has_dataset,
+                                       dataset=request.dataset)
+    except Refused as refusal:
+        return error_reply(refusal.status, refusal.message)
     except SyntaxError as error:  # the engine's parser disagreeing with rdflib's
         return error_reply(400, f"SPARQL syntax error: {error}")
     except (OSError, RuntimeError, ValueError, TypeError) as error:  # TypeError: e.g. an RDF-star triple term

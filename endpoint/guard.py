@@ -20,6 +20,7 @@ queries also run without network access where the system allows it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyparsing import ParseBaseException
@@ -82,12 +83,17 @@ def inspect(text: str, graphs: frozenset[str] | set[str]) -> CheckedQuery:
             default.append(str(clause["default"]))
         if "named" in clause:
             named.append(str(clause["named"]))
-    unknown = [iri for iri in default + named if iri not in graphs]
+    check_graphs(default + named, graphs, "FROM and FROM NAMED")
+    return CheckedQuery(form, tuple(default), tuple(named))
+
+
+def check_graphs(named: Iterable[str], graphs: frozenset[str] | set[str], what: str) -> None:
+    """``Refused`` (403) unless every IRI names a graph of this dataset: nothing is ever fetched."""
+    unknown = [iri for iri in named if iri not in graphs]
     if unknown:
-        raise Refused(403, "FROM and FROM NAMED may only name graphs of this dataset (nothing is fetched); "
+        raise Refused(403, f"{what} may only name graphs of this dataset (nothing is fetched); "
                            f"not a graph here: {', '.join('<' + iri + '>' for iri in unknown)}. "
                            "List them with SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
-    return CheckedQuery(form, tuple(default), tuple(named))
 
 
 def _is_update(text: str) -> bool:

@@ -183,6 +183,16 @@ class RemoteEngine:
         if "datasetClause" not in parsed.keys():  # a query naming its own dataset keeps it
             graphs = self.graphs()
             form.update({"default-graph-uri": graphs, "named-graph-uri": graphs})
+        return self._send(parsed, form)
+
+    def run_on(self, text: str, default: tuple[str, ...], named: tuple[str, ...],
+               bindings: dict[str, Any] | None = None) -> Result:
+        """``text`` over the dataset of the given graphs (protocol parameters, which override FROM)."""
+        form = {"query": [with_values(text, bindings or {})], "default-graph-uri": list(default),
+                "named-graph-uri": list(named)}
+        return self._send(query_form(text), form)
+
+    def _send(self, parsed, form: dict[str, list[str]]) -> Result:
         if parsed.name in ("ConstructQuery", "DescribeQuery"):
             return _graph_result(*self.client.query(form, _GRAPH_TYPES))
         content_type, body = self.client.query(form, _SELECT_TYPES)

@@ -31,3 +31,23 @@ def test_every_term_has_label_and_definition(term):
     node = URIRef(term)
     assert GRAPH.value(node, RDFS.label) is not None, f"{term} has no rdfs:label"
     assert GRAPH.value(node, SKOS.definition) is not None, f"{term} has no skos:definition"
+
+
+def test_class_hierarchy_entailments_are_the_unstated_rdfs_closure():
+    from rdflib import Namespace
+
+    from mrkg.graph.assemble import class_hierarchy_entailments
+
+    ns = Namespace(ONTOLOGY_NS)
+    external = URIRef("https://schema.org/Legislation")
+    ontology = Graph()
+    for cls in (ns.A, ns.B, ns.C):
+        ontology.add((cls, RDF.type, OWL.Class))
+    ontology.add((ns.A, RDFS.subClassOf, external))
+    ontology.add((ns.B, RDFS.subClassOf, ns.A))
+    ontology.add((ns.C, RDFS.subClassOf, ns.B))
+    expected = {(ns.A, ns.A), (ns.B, ns.B), (ns.C, ns.C),  # reflexive (rdfs10)
+                (ns.B, external), (ns.C, ns.A), (ns.C, external)}  # transitive (rdfs11), unstated
+    entailed = class_hierarchy_entailments(ontology)
+    assert {(s, o) for s, p, o in entailed} == expected
+    assert set(entailed.predicates()) == {RDFS.subClassOf}

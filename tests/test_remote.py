@@ -150,6 +150,25 @@ def test_remote_queries_see_only_mrkg_graphs(pushed):
     assert mrkg.sparql("ASK { ?s a <http://purl.org/linked-data/cube#Observation> }", store=pushed.url).boolean
 
 
+def test_endpoint_passes_protocol_dataset_to_the_remote_store(pushed):
+    from starlette.testclient import TestClient
+
+    from mrkg.endpoint.app import create_app
+    from mrkg.endpoint.evaluate import InlineEvaluator
+
+    evaluator = InlineEvaluator.for_engine(RemoteEngine.open(pushed.url, timeout=30))
+    client = TestClient(create_app(evaluator))
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    ontology, reference = "https://w3id.org/mrkg/graph/ontology", "https://w3id.org/mrkg/graph/reference"
+    response = client.get("/sparql", params=[("query", query), ("named-graph-uri", ontology),
+                                             ("named-graph-uri", reference)],
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert [b["g"]["value"] for b in response.json()["results"]["bindings"]] == [ontology, reference]
+    refused = client.get("/sparql", params={"query": query, "default-graph-uri": "http://example.org/graph"})
+    assert refused.status_code == 403
+
+
 def test_construct_and_cli_query_on_a_remote_store(pushed, capsys):
     result = mrkg.sparql("CONSTRUCT { ?c ?p ?o } WHERE { ?c <https://w3id.org/mrkg/ontology#iso3166Alpha3> 'KAZ' ; "
                          "?p ?o }", store=pushed.url)
