@@ -190,6 +190,7 @@ def test_service_and_outside_graphs_are_refused(client):
 
 REFERENCE = "https://w3id.org/mrkg/graph/reference"
 ONTOLOGY = "https://w3id.org/mrkg/graph/ontology"
+JSON = "application/sparql-results+json"
 COUNT_LABELS = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }"
 
 
@@ -199,32 +200,28 @@ def _count(response) -> int:
 
 
 def _labels_in(client, graph: str) -> int:
-    return _count(get(client, COUNT_LABELS.replace("WHERE { ?s", f"WHERE {{ GRAPH <{graph}> {{ ?s") + " }",
-                      "application/sparql-results+json"))
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }} }}"
+    return _count(get(client, query, JSON))
 
 
 def test_default_graph_uri_sets_the_default_graph(client):
-    json_type = "application/sparql-results+json"
-    in_reference = _count(get(client, COUNT_LABELS, json_type, **{"default-graph-uri": REFERENCE}))
-    in_ontology = _count(get(client, COUNT_LABELS, json_type, **{"default-graph-uri": ONTOLOGY}))
+    in_reference = _count(get(client, COUNT_LABELS, JSON, **{"default-graph-uri": REFERENCE}))
+    in_ontology = _count(get(client, COUNT_LABELS, JSON, **{"default-graph-uri": ONTOLOGY}))
     both = client.get("/sparql", params=[("query", COUNT_LABELS), ("default-graph-uri", REFERENCE),
-                                         ("default-graph-uri", ONTOLOGY)], headers={"Accept": json_type})
-    everything = _count(get(client, COUNT_LABELS, json_type))
+                                         ("default-graph-uri", ONTOLOGY)], headers={"Accept": JSON})
+    everything = _count(get(client, COUNT_LABELS, JSON))
     assert in_reference == _labels_in(client, REFERENCE) > 0
     assert in_ontology == _labels_in(client, ONTOLOGY) > 0
     assert _count(both) == in_reference + in_ontology < everything
 
 
 def test_protocol_dataset_overrides_from_and_names_graphs(client):
-    json_type = "application/sparql-results+json"
     query = COUNT_LABELS.replace("SELECT (COUNT(*) AS ?n)", f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY}>")
-    overridden = _count(get(client, query, json_type, **{"default-graph-uri": REFERENCE}))
-    assert overridden == _labels_in(client, REFERENCE)
-    named = get(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", json_type,
-                **{"named-graph-uri": ONTOLOGY})
+    assert _count(get(client, query, JSON, **{"default-graph-uri": REFERENCE})) == _labels_in(client, REFERENCE)
+    named = get(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON, **{"named-graph-uri": ONTOLOGY})
     assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [ONTOLOGY]
     # named graphs only: the default graph is empty
-    assert _count(get(client, COUNT_LABELS, json_type, **{"named-graph-uri": ONTOLOGY})) == 0
+    assert _count(get(client, COUNT_LABELS, JSON, **{"named-graph-uri": ONTOLOGY})) == 0
 
 
 def test_protocol_dataset_outside_this_dataset_is_refused(client):

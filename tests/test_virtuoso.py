@@ -18,17 +18,15 @@ import urllib.request
 from collections import Counter
 
 import pytest
-
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 import mrkg.cli
 from mrkg.graph.checks import violation_queries
 from mrkg.graph.remote import RemoteEngine
-from mrkg.ontology.iris import BASE
+from mrkg.ontology import iris
 from mrkg.queries.execute import OxigraphEngine, run_named
 from mrkg.queries.library import QUERIES_DIR, bind, named_queries
 
-ID = BASE + "id/"
 
 def require_virtuoso() -> str:
     binary = shutil.which("virtuoso-t")
@@ -150,7 +148,7 @@ def test_push_to_virtuoso_needs_the_password(virtuoso, monkeypatch, capsys):
     assert "refused the request as user 'dba'" in capsys.readouterr().err
 
 
-LIST_BINDINGS = {"find": {"text": Literal("kaz")}, "describe": {"entity": URIRef(ID + "country/KAZ")}}
+LIST_BINDINGS = {"find": {"text": Literal("kaz")}, "describe": {"entity": iris.country("KAZ")}}
 
 
 @pytest.mark.slow
