@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from mrkg.loaders.base import Located, cite, curated_files, document_graph, period_triples, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
-from mrkg.loaders.types import Date, Identifier, PartialDate, PeriodField, Record, known
+from mrkg.loaders.types import Date, DateOrRange, Identifier, PartialDate, PeriodField, Record, certainly_before, known
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import ELI, MRKG, SCHEMA
 
@@ -65,20 +65,19 @@ POLICY_AREAS = {
 NATIONAL = {"national-law", "decree"}
 
 
-def _before(later: PartialDate | None, earlier: PartialDate | None) -> bool:
-    """True when ``later`` is certainly before ``earlier`` (whatever their precision)."""
-    return later is not None and earlier is not None and later.latest < earlier.earliest
+_before = certainly_before
 
 
 class PartyRecord(Record):
     party: str
-    signed: Date | None = None
+    signed: DateOrRange | None = None
     consent: TypingLiteral[tuple(CONSENT_TYPES)] | None = None  # type: ignore[valid-type]
-    consent_date: Date | None = None
-    in_force: Date | None = None
-    withdrawn: Date | None = None
-    suspended: Date | None = None
-    suspension_ended: Date | None = None
+    consent_date: DateOrRange | None = None
+    in_force: DateOrRange | None = None
+    denounced: Date | None = None  # the depositary received the notification of denunciation
+    withdrawn: DateOrRange | None = None  # the withdrawal took effect
+    suspended: DateOrRange | None = None
+    suspension_ended: DateOrRange | None = None
     locator: str | None = None
     quote: str | None = None
     note: str | None = None
@@ -106,6 +105,10 @@ class PartyRecord(Record):
                               ("signature", self.signed)):
             if _before(self.withdrawn, earlier):
                 raise ValueError(f"withdrawal {self.withdrawn} is before {name} {earlier}")
+            if _before(self.denounced, earlier):
+                raise ValueError(f"denunciation {self.denounced} is before {name} {earlier}")
+        if _before(self.withdrawn, self.denounced):
+            raise ValueError(f"withdrawal {self.withdrawn} is before its denunciation {self.denounced}")
         if _before(self.suspension_ended, self.suspended):
             raise ValueError(f"suspension end {self.suspension_ended} is before suspension {self.suspended}")
         if self.suspension_ended is not None and self.suspended is None:
@@ -122,13 +125,13 @@ class InstrumentRecord(Record):
     title: str = Field(min_length=1)
     title_ru: str | None = None
     alt_titles: list[str] = []
-    date: Date | None = None
+    date: DateOrRange | None = None
     place: str | None = None
     number: str | None = None
     adopted_within: str | None = None
     jurisdiction: str | None = None
-    entry_into_force: Date | None = None
-    termination: Date | None = None
+    entry_into_force: DateOrRange | None = None
+    termination: DateOrRange | None = None
     period: PeriodField | None = None
     policy_areas: list[TypingLiteral[tuple(POLICY_AREAS)]] = []  # type: ignore[valid-type]
     amends: Identifier | None = None
@@ -289,7 +292,8 @@ def participation_triples(instrument_id: str, party: PartyRecord, stem: str, loc
     yield node, MRKG.party, iris.party(party.party)
     for prop, value in (
         (MRKG.signatureDate, party.signed), (MRKG.consentDate, party.consent_date),
-        (MRKG.entryIntoForce, party.in_force), (MRKG.withdrawalDate, party.withdrawn),
+        (MRKG.entryIntoForce, party.in_force), (MRKG.denunciationDate, party.denounced),
+        (MRKG.withdrawalDate, party.withdrawn),
         (MRKG.suspensionDate, party.suspended), (MRKG.suspensionEndDate, party.suspension_ended),
     ):
         if value is not None:

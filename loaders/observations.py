@@ -38,7 +38,7 @@ FUNDING_SOURCES = {
 }
 STATUSES = {"planned": MRKG.Planned, "reported": MRKG.Reported, "stipulated": MRKG.Stipulated}
 QUALIFIERS = {"over": MRKG.Over, "about": MRKG.About, "nearly": MRKG.Nearly, "under": MRKG.Under,
-              "range": MRKG.Range}
+              "up-to": MRKG.UpTo, "range": MRKG.Range}
 # Which place or instrument columns each kind of measure needs.
 NEEDS = {"bilateral": {"origin", "destination"}, "area": {"area"}, "instrument": {"instrument"}}
 

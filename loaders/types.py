@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, ValidationInfo, field_validator
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -85,6 +85,74 @@ def parse_partial_date(value: object) -> PartialDate:
 
 
 Date = Annotated[PartialDate, BeforeValidator(parse_partial_date), PlainSerializer(str)]
+
+# The Library of Congress's datatype for EDTF (ISO 8601-2) literals.
+EDTF = URIRef("http://id.loc.gov/datatypes/edtf/EDTF")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """One day known only to lie within bounds, written as an EDTF (ISO 8601-2, level 2) "one of a
+    set" range: ``[1999-09-26..2001-07-02]`` (on one day between the two, both included),
+    ``[..2001-07-02]`` (on or before) or ``[1999-09-26..]`` (on or after). Each end is a date to the
+    day, month or year and contributes its first or last possible day.
+
+    Only this subset of EDTF is read: it is what a curator needs to write down a date printed
+    ambiguously ("26.09.1999 - 02.07.2001" for one entry into force). python-edtf (5.0.2) would
+    parse all of EDTF but fails on the open ranges (``[..2001-07-02]`` raises TypeError), and the
+    rest of EDTF (seasons, qualifiers such as ``2004?``) would have to be refused here anyway.
+    """
+
+    text: str
+    start: PartialDate | None
+    end: PartialDate | None
+
+    precision = "range"
+
+    @property
+    def earliest(self) -> dt.date | None:
+        return self.start.earliest if self.start else None
+
+    @property
+    def latest(self) -> dt.date | None:
+        return self.end.latest if self.end else None
+
+    def literal(self) -> Literal:
+        return Literal(self.text, datatype=EDTF)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_RANGE = re.compile(r"^\[([0-9-]*)\.\.([0-9-]*)\]$")
+
+
+def parse_date_or_range(value: object) -> PartialDate | DateRange:
+    """A date (YYYY, YYYY-MM, YYYY-MM-DD) or an EDTF range of possible days (see DateRange)."""
+    if isinstance(value, (PartialDate, DateRange)):
+        return value
+    if isinstance(value, str) and value.startswith("["):
+        match = _RANGE.fullmatch(value)
+        if not match or not (match[1] or match[2]):
+            raise ValueError(f"{value!r} is not a date range: write [YYYY-MM-DD..YYYY-MM-DD] (a day between the "
+                             "two), [..YYYY-MM-DD] (on or before) or [YYYY-MM-DD..] (on or after); each end may "
+                             "also be YYYY-MM or YYYY")
+        start, end = (parse_partial_date(part) if part else None for part in (match[1], match[2]))
+        if start is not None and end is not None and start.earliest > end.latest:
+            raise ValueError(f"{value!r} is not a date range: it ends before it starts")
+        if start is not None and end is not None and start == end:
+            raise ValueError(f"{value!r} is one date, not a range: write {start}")
+        return DateRange(value, start, end)
+    return parse_partial_date(value)
+
+
+DateOrRange = Annotated[PartialDate | DateRange, BeforeValidator(parse_date_or_range), PlainSerializer(str)]
+
+
+def certainly_before(later: PartialDate | DateRange | None, earlier: PartialDate | DateRange | None) -> bool:
+    """True when ``later`` is certainly before ``earlier``, whatever their precision or bounds."""
+    return (later is not None and earlier is not None and later.latest is not None
+            and earlier.earliest is not None and later.latest < earlier.earliest)
 
 
 class Record(BaseModel):

@@ -143,6 +143,7 @@ class MRKG(DefinedNamespace):
     Treaty: URIRef
     Under: URIRef
     Unit: URIRef
+    UpTo: URIRef
     ValueQualifier: URIRef
     VisaPolicy: URIRef
     adoptedWithin: URIRef
@@ -155,6 +156,7 @@ class MRKG(DefinedNamespace):
     consentType: URIRef
     consentTypes: URIRef
     dateProperty: URIRef
+    denunciationDate: URIRef
     destination: URIRef
     difference: URIRef
     entryIntoForce: URIRef

@@ -137,7 +137,7 @@ CASES = [
     Case("upper-bound-below-value", O000, ",2012,14500,,,person,", ",2012,14500,range,1000,person,",
          O000, "mia-belarus-rules-of-stay-violations-2012,", None, "the upper bound 1000 of a range is not above its value 14500"),
     Case("unknown-qualifier", O000, ",2012,14500,,,person,", ",2012,14500,roughly,,person,",
-         O000, "mia-belarus-rules-of-stay-violations-2012,", "qualifier", "Input should be 'over', 'about', 'nearly', 'under' or 'range'"),
+         O000, "mia-belarus-rules-of-stay-violations-2012,", "qualifier", "Input should be 'over', 'about', 'nearly', 'under', 'up-to' or 'range'"),
     Case("flow-measure-without-destination", O000,
          "rosstat-arrivals-rus-blr-1991-2011,migration-arrivals,RUS,BLR,", "rosstat-arrivals-rus-blr-1991-2011,migration-arrivals,RUS,,",
          O000, "rosstat-arrivals-rus-blr-1991-2011,", None, "it needs destination and origin, and got origin"),
