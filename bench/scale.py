@@ -33,7 +33,8 @@ from typing import Iterable, Iterator
 from mrkg.ontology import iris
 
 #: IRI kinds (``{BASE}id/<kind>/...``) whose entities are renamed per copy.
-RECORD_KINDS = ("instrument", "participation", "membership", "observation", "role", "zone", "discrepancy")
+RECORD_KINDS = ("instrument", "instrument-record", "participation", "membership", "observation", "role", "zone",
+                "discrepancy", "rule")
 #: IRI kinds shared by all copies. Every kind in ``mrkg.ontology.iris.KINDS`` is in exactly one list
 #: (a test keeps it so: a new kind must be classified here).
 REFERENCE_KINDS = ("country", "area", "organisation", "dataset", "measure", "unit", "statistical-source",

@@ -77,6 +77,9 @@ def cmd_build(args) -> int:
     if report.discrepancies:
         print("Sources disagree: " + ", ".join(f"{count} ({kind})" for kind, count in report.discrepancies.items())
               + "; see `mrkg query source-discrepancies`.")
+    if report.possible_duplicates:
+        print(f"Possible duplicate instruments, not yet reviewed: {report.possible_duplicates}; see "
+              "`mrkg query duplicate-candidates` and sources/curated/matches.yaml.")
     return 0
 
 

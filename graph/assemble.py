@@ -71,6 +71,11 @@ def _describe_fixed_graphs(dataset: Dataset) -> None:
         (iris.ENTAILMENTS_GRAPH, "The class hierarchy of the mrkg ontology closed under RDFS entailment: "
                                  "the rdfs:subClassOf links (reflexive and transitive) the ontology implies "
                                  "but does not state"),
+        (iris.CONSOLIDATED_GRAPH, "The consolidated layer: one statement per instrument, per party of an "
+                                  "instrument and per membership, combined from every source's records by the "
+                                  "rules of graph/consolidate.py, each listing its sources"),
+        (iris.MATCHES_GRAPH, "mrkg's reviewed decisions on instruments that may be the same (curated/matches.yaml): "
+                             "close matches, not merged, and reviewed differences"),
     ):
         reference.add((graph, RDF.type, PROV.Entity))
         reference.add((graph, RDFS.label, Literal(title, lang="en")))

@@ -3,10 +3,12 @@
 1. ``read_sources``  (mrkg.loaders)           files -> validated records, or InputError
 2. ``read_tables``   (mrkg.loaders.datasets)  statistical tables -> checked figures, or InputError
 3. ``to_dataset``    (assemble)               records -> rdflib Dataset, a named graph per source
-4. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
-5. ``discrepancies`` (compare)                dataset + figures -> where sources disagree
-6. ``sorted_nquads`` (dump)                   dataset + figures + discrepancies -> deterministic N-Quads
-7. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
+4. ``consolidate``   (consolidate)            every source's records -> one statement per instrument,
+                                              party and membership (graph/consolidated) + date conflicts
+5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
+6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
+7. ``sorted_nquads`` (dump)                   dataset + figures + discrepancies -> deterministic N-Quads
+8. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
    or ``push``       (push)                   N-Quads -> a remote SPARQL server, graph by graph
 
 Nothing reaches the store unless every earlier stage succeeded. The figures of
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from mrkg.graph.assemble import to_dataset
-from mrkg.graph import compare
+from mrkg.graph import compare, consolidate
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import digest, sorted_nquads
 from mrkg.graph.store import default_store, install
@@ -42,6 +44,7 @@ class BuildReport:
     figures: int = 0
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
     discrepancies: dict[str, int] = field(default_factory=dict)
+    possible_duplicates: int = 0
 
 
 def build(sources: Path | str | None = None, store: Path | str | None = None,
@@ -69,10 +72,13 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     tables = stage("read-tables", "Reading the statistical tables …", read_tables, records) if tables else []
     figures = sum(len(table.figures) for table in tables)
     dataset = stage("assemble", f"Assembling {records.count()} records into RDF …", to_dataset, records)
+    consolidated = stage("consolidate", "Consolidating every source's records …", consolidate.consolidate, dataset)
+    consolidate.add_to(dataset, consolidated)
     report = stage("check", "Checking SHACL shapes and violation queries …", check, dataset, tables)
     if not report.ok:
         raise CheckFailed(report)
     found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
+    found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
     counted = dict(sorted(Counter(d.comparison for d in found).items()))
     nquads = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
                    sorted_nquads, dataset, tables, compare.nquads(found))
@@ -82,7 +88,8 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
                  {table.stem for table in tables if table.figures} | ({compare.COMPARISONS_GRAPH} if found else set()))
     skipped = {table.file: table.skipped for table in tables}
     info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
-            "graphs": graphs, "skipped": skipped, "discrepancies": counted}
+            "graphs": graphs, "skipped": skipped, "discrepancies": counted,
+            "possible_duplicates": consolidated.possible_duplicates}
     del dataset, tables
     if client:
         from mrkg.graph.push import push
@@ -91,4 +98,5 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     else:
         stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
               graph_digest, info)
-    return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted)
+    return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted,
+                       consolidated.possible_duplicates)

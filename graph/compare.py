@@ -19,9 +19,12 @@ disagreement becomes an ``mrkg:Discrepancy`` resource in its own named graph
   nearest earlier and later years, each at most ``BRACKET_YEARS`` away (World
   Bank-KNOMAD 2017 against UN DESA 2015 and 2019). Stocks change slowly, so
   the bracket is a fair expectation; flows are not compared this way.
-* **date**: two sources give a different signature, consent, entry into force,
-  withdrawal or suspension date of one instrument for one party; dates of
-  different precision that agree (2003 and 2003-06-14) are not reported.
+* **date**: two sources give dates that cannot both be true (signature, consent,
+  entry into force, withdrawal or suspension of one party; the dates of an
+  instrument; the start or end of a membership). These are found by the
+  consolidation (graph/consolidate.py), which has to decide between the dates
+  anyway; dates of different precision that agree (2003 and 2003-06-14) are not
+  reported.
 """
 
 from __future__ import annotations
@@ -45,8 +48,6 @@ TOLERANCE = Decimal("0.000001")
 BRACKET_YEARS = 5
 STOCK = str(iris.entity("measure", "migrant-stock"))
 COMPARISONS_GRAPH = iris.graph("comparisons")
-DATE_PROPERTIES = (MRKG.signatureDate, MRKG.consentDate, MRKG.entryIntoForce, MRKG.withdrawalDate,
-                   MRKG.suspensionDate)
 
 
 class Comparable(NamedTuple):
@@ -195,27 +196,12 @@ def between(figures: Iterable[Comparable], tolerance: Decimal = TOLERANCE, measu
                                   relative=_relative(a.value, near.value))
 
 
-def dates(dataset: Dataset) -> Iterator[Discrepancy]:
-    groups: dict[tuple, list[tuple[str, str, URIRef]]] = defaultdict(list)
-    for node in dataset.subjects(RDF.type, MRKG.Participation, unique=True):
-        key = (dataset.value(node, MRKG.instrument), dataset.value(node, MRKG.party))
-        document = dataset.value(node, DCTERMS.source)
-        for prop in DATE_PROPERTIES:
-            value = dataset.value(node, prop)
-            if value is not None:
-                groups[key + (str(prop),)].append((str(value), str(node), document))
-    for (_, _, prop), group in sorted(groups.items()):
-        for (va, a, doc_a), (vb, b, doc_b) in itertools.combinations(sorted(group, key=lambda g: str(g[1])), 2):
-            if doc_a != doc_b and not va.startswith(vb) and not vb.startswith(va):
-                yield Discrepancy("date", a, b, date_property=prop)
-
-
 def discrepancies(dataset: Dataset, tables: Iterable = (), tolerance: Decimal = TOLERANCE) -> list[Discrepancy]:
     """Every disagreement between sources in the curated dataset and the tables, in a stable order."""
     tables = list(tables)
     dataset = Dataset(store=dataset.store, default_union=True)  # the records live in named graphs
     figures = list(curated_figures(dataset)) + list(table_figures(tables, _units(dataset)))
-    found = [*same_period(figures, tolerance), *between(figures, tolerance), *dates(dataset)]
+    found = [*same_period(figures, tolerance), *between(figures, tolerance)]
     return sorted(found, key=lambda d: str(d.node))
 
 

@@ -266,11 +266,10 @@ def _treaty(treaty: DestaTreaty, states: dict, lines: list[str], file: str, root
     if bad:
         return None
     title = base.get("name", "")
-    group.titles[key] = title
     parties.sort(key=lambda p: p.party)
     return tt.TableTreaty(
         table="DESTA", table_id=str(treaty.number), instrument=group.instrument, describes=group.describer == key,
-        title=title, alt_title=title not in tt.titles_before(group, key), type=tt_type(base),
+        title=title, type=tt_type(base),
         date=signed_year, entry_into_force=force_year,
         locator=f"number {treaty.number}, line {base.line}" + "".join(
             f"; {r.get('number')}, line {r.line}" for r in sorted(treaty.events, key=_chronological)),

@@ -4,11 +4,14 @@ Each becomes an entity (file name, title, checksum) and names the graph its
 curated records go to; the graph is described with PROV-O. A ``document`` is one
 of the source texts kept outside the repository (``../shared/seeds``); a
 ``dataset`` is a third-party file copied into ``sources/datasets/`` (``path``)
-whose rows curated records cite, like a document's tables.
+whose rows curated records cite, like a document's tables; an ``official-text`` is
+a treaty's text or a depositary's notice published at a stable ``url`` (not copied:
+its records cite an article and quote it), named by an identifier instead of a file.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -21,20 +24,22 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS
 from mrkg.loaders.base import Located, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
-from mrkg.loaders.types import Record, known
+from mrkg.loaders.types import IDENTIFIER, Record, known
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, SCHEMA
 
 KIND = "document"
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(txt|csv|xls|xlsx)$")
 
 
 class DocumentRecord(Record):
-    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(txt|csv|xls|xlsx)$")
-    kind: TypingLiteral["document", "dataset"] = "document"
+    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    kind: TypingLiteral["document", "dataset", "official-text"] = "document"
     path: str | None = Field(default=None, pattern=r"^datasets/[A-Za-z0-9_./-]+$")
+    url: str | None = Field(default=None, pattern=r"^https://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$")
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     # A dataset says who published it, which release it is and under which licence.
     publisher: str | None = None
     vintage: str | None = Field(default=None, min_length=1)
@@ -50,6 +55,19 @@ class DocumentRecord(Record):
 
     @model_validator(mode="after")
     def _dataset_has_path(self) -> "DocumentRecord":
+        if self.kind == "official-text":
+            if self.url is None or self.path is not None or self.sha256 is not None:
+                raise ValueError("an official text gives its url, and no path or sha256 (it is not copied)")
+            if not IDENTIFIER.fullmatch(self.file):
+                raise ValueError("an official text is named by an identifier (lowercase words joined by '-'), "
+                                 "not a file name")
+            return self
+        if self.url is not None:
+            raise ValueError("url is for official texts only")
+        if self.sha256 is None:
+            raise ValueError("a document or dataset gives the sha256 of its file")
+        if not FILE_NAME.fullmatch(self.file):
+            raise ValueError(f"{self.file!r} is not a .txt, .csv, .xls or .xlsx file name")
         if (self.kind == "dataset") != (self.path is not None):
             raise ValueError("a dataset gives the path of its copy under sources/datasets/, and only a dataset does")
         if self.path is not None and not self.path.endswith("/" + self.file):
@@ -65,7 +83,7 @@ class DocumentRecord(Record):
 
     @property
     def stem(self) -> str:
-        return self.file.rsplit(".", 1)[0]
+        return self.file if self.kind == "official-text" else self.file.rsplit(".", 1)[0]
 
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[DocumentRecord]]:
@@ -85,7 +103,10 @@ def triples(located: Located[DocumentRecord]) -> Iterator[tuple]:
     yield node, DCTERMS.title, Literal(doc.title, lang="en")
     yield node, DCTERMS.identifier, Literal(doc.file)
     yield node, DCTERMS.description, Literal(doc.description, lang="en")
-    yield node, MRKG.sha256, Literal(doc.sha256)
+    if doc.sha256:
+        yield node, MRKG.sha256, Literal(doc.sha256)
+    if doc.url:
+        yield node, SCHEMA.url, URIRef(doc.url)
     if doc.kind == "dataset":
         yield node, DCTERMS.publisher, iris.entity("statistical-source", doc.publisher)
         yield node, SCHEMA.version, Literal(doc.vintage)

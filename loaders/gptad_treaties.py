@@ -21,7 +21,10 @@ Readings. Dates are printed month first (mm/dd/yyyy: "12/25/2001"); n/a and N/A 
 They are the agreement's dates: for a bilateral agreement (two members) they are both parties'
 signature and entry into force; with more members they are recorded on the instrument only
 (where GPTAD describes it) and the parties have no dates. ``In.force.status`` ("expired") gives
-no date and is not recorded; ``Type``, ``WTO.notified`` and ``Annexes.Available`` are not read.
+no date and is not recorded. ``Type`` ("Bilateral Free Trade Agreement", "Customs Union Primary
+Agreement", ...) is GPTAD's classification of the agreement, kept on its record (``mrkg:sourceType``)
+and used to title agreements that the tables name only by their parties. ``WTO.notified`` and
+``Annexes.Available`` are not read.
 """
 
 from __future__ import annotations
@@ -187,11 +190,10 @@ def _treaty(gptad_id: int, row: CsvRow, names: list[str], states: list[str | Non
     if bad:
         return None
     title = clean(row.get("Common.Name", ""))
-    group.titles[key] = title
     parties.sort(key=lambda p: p.party)
     return tt.TableTreaty(
         table="GPTAD", table_id=str(gptad_id), instrument=group.instrument, describes=group.describer == key,
-        title=title, alt_title=title not in tt.titles_before(group, key),
+        title=title, source_type=row.get("Type") or None,
         date=signed, entry_into_force=in_force, locator=f"line {row.line} (gptadID {gptad_id})", parties=parties,
     )
 

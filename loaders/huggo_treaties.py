@@ -251,11 +251,10 @@ def _treaty(many_id: str, rows: list, codes: dict[int, str | None], lines: list[
         parties.append(party)
     if bad:
         return None
-    group.titles[key] = title
     last = rows[-1].line
     return tt.TableTreaty(
         table="HUGGO", table_id=many_id, instrument=group.instrument, describes=group.describer == key,
-        title=title, alt_title=title not in tt.titles_before(group, key),
+        title=title,
         date=signature, entry_into_force=force, termination=end,
         locator=f"manyID {many_id}, line{'s' if last != first.line else ''} {first.line}"
                 + (f"-{last}" if last != first.line else ""),

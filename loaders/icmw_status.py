@@ -37,16 +37,16 @@ from typing import Iterator, Literal as TypingLiteral
 import pycountry
 from pydantic import Field, field_validator, model_validator
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from mrkg.loaders import treaty_tables as tt
-from mrkg.loaders.base import Located, cite, display, document_graph
-from mrkg.loaders.instruments import PartyRecord, participation_triples
+from mrkg.loaders.base import Located, display, document_graph
+from mrkg.loaders.instruments import PartyRecord, instrument_record_triples, participation_triples
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import CsvRow, Problems, read_csv, validate
 from mrkg.loaders.types import Record
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import MRKG, SCHEMA
+from mrkg.ontology.namespace import MRKG
 
 KIND = "icmw-status"
 STEM = "hr_status_icmw"
@@ -183,14 +183,12 @@ def triples(located: Located) -> Iterator[tuple]:
     if isinstance(record, ConventionRecord):
         node = iris.instrument(record.id)
         yield node, RDF.type, MRKG.InternationalAgreement
-        yield node, RDFS.label, Literal(record.title, lang="en")
-        yield node, SCHEMA.name, Literal(record.title, lang="en")
         yield node, DCTERMS.identifier, Literal(record.id)
         yield node, MRKG.instrumentType, MRKG.Convention
         for alt in ALT_TITLES:
             yield node, SKOS.altLabel, Literal(alt, lang="en")
         yield node, MRKG.policyArea, MRKG.LabourMigration
-        yield from cite(node, located.document, record.locator)
+        yield from instrument_record_triples(record.id, located.document, record.title, record.locator)
         return
     yield from participation_triples(INSTRUMENT, record.party, located.document, record.party.locator,
                                      signatory=record.signatory)

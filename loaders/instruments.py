@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from mrkg.loaders.base import Located, cite, curated_files, document_graph, period_triples, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
-from mrkg.loaders.types import Date, DateOrRange, Identifier, PartialDate, PeriodField, Record, certainly_before, known
+from mrkg.loaders.types import Date, DateOrRange, Identifier, PeriodField, Record, certainly_before, known
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import ELI, MRKG, SCHEMA
 
@@ -222,20 +222,19 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
 
 
 def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
+    """The instrument's description (in the document's graph) and the document's record of its
+    title and dates (``mrkg:InstrumentRecord``). The instrument's label and dates as the graph
+    states them come from the consolidation of every source's record (graph/consolidate.py)."""
     inst = located.record
     stem = located.document
     node = iris.instrument(inst.id)
     yield node, RDF.type, CLASSES[inst.class_]
-    yield node, RDFS.label, Literal(inst.title, lang="en")
-    yield node, SCHEMA.name, Literal(inst.title, lang="en")
     yield node, DCTERMS.identifier, Literal(inst.id)
     yield node, MRKG.instrumentType, TYPES[inst.type]
     if inst.title_ru:
         yield node, SKOS.altLabel, Literal(inst.title_ru, lang="ru")
     for alt in inst.alt_titles:
         yield node, SKOS.altLabel, Literal(alt, lang="en")
-    if inst.date:
-        yield node, SCHEMA.legislationDate, inst.date.literal()
     if inst.place:
         yield node, SCHEMA.locationCreated, Literal(inst.place)
     if inst.number:
@@ -244,10 +243,6 @@ def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
         yield node, MRKG.adoptedWithin, iris.organisation(inst.adopted_within)
     if inst.jurisdiction:
         yield node, SCHEMA.legislationJurisdiction, iris.country(inst.jurisdiction)
-    if inst.entry_into_force:
-        yield node, MRKG.entryIntoForce, inst.entry_into_force.literal()
-    if inst.termination:
-        yield node, MRKG.terminationDate, inst.termination.literal()
     if inst.period:
         yield node, DCTERMS.temporal, iris.entity("period", inst.period.slug)
         yield from period_triples(inst.period)
@@ -267,15 +262,43 @@ def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:
         yield node, MRKG.targetGroup, Literal(inst.target_group, lang="en")
     if inst.purpose:
         yield node, DCTERMS.description, Literal(inst.purpose, lang="en")
-    if inst.note:
-        yield node, SKOS.editorialNote, Literal(inst.note, lang="en")
-    yield from cite(node, stem, inst.locator, inst.quote)
+    yield from instrument_record_triples(inst.id, stem, inst.title, inst.locator, quote=inst.quote, note=inst.note,
+                                         date=inst.date, entry_into_force=inst.entry_into_force,
+                                         termination=inst.termination, curated=True)
     for party in inst.parties:
-        yield from _participation(node, inst, party, stem)
+        yield from participation_triples(inst.id, party, stem, inst.locator)
 
 
-def _participation(instrument, inst: InstrumentRecord, party: PartyRecord, stem: str) -> Iterator[tuple]:
-    yield from participation_triples(inst.id, party, stem, inst.locator)
+def instrument_record_triples(instrument_id: str, stem: str, title: str | None, locator: str, *,
+                              quote: str | None = None, note: str | None = None, notation: str | None = None,
+                              date=None, entry_into_force=None, termination=None,
+                              source_type: str | None = None, curated: bool = False) -> Iterator[tuple]:
+    """What one source says about an instrument as a whole: its title, its identifier in the source,
+    the date of signature or adoption, the general entry into force and the termination.
+
+    Every source that names an instrument writes one such record (curated documents, treaty tables,
+    official texts), so that the sources' titles and dates stand side by side; ``curated`` marks a
+    record a curator read in a document, whose title the instrument takes.
+    """
+    node = iris.instrument_record(instrument_id, stem)
+    yield node, RDF.type, MRKG.InstrumentRecord
+    yield node, RDFS.label, Literal(f"{instrument_id} according to {stem}")
+    yield node, MRKG.recordOf, iris.instrument(instrument_id)
+    if title:
+        yield node, DCTERMS.title, Literal(title, lang="en")
+    if notation:
+        yield node, SKOS.notation, Literal(notation)
+    if source_type:
+        yield node, MRKG.sourceType, Literal(source_type)
+    if curated:
+        yield node, MRKG.curatedRecord, Literal(True)
+    for prop, value in ((SCHEMA.legislationDate, date), (MRKG.entryIntoForce, entry_into_force),
+                        (MRKG.terminationDate, termination)):
+        if value is not None:
+            yield node, prop, value.literal()
+    if note:
+        yield node, SKOS.editorialNote, Literal(note, lang="en")
+    yield from cite(node, stem, locator, quote)
 
 
 def participation_triples(instrument_id: str, party: PartyRecord, stem: str, locator: str,
@@ -285,7 +308,7 @@ def participation_triples(instrument_id: str, party: PartyRecord, stem: str, loc
     Third-party treaty tables use this too, so that their dates are modelled exactly as the
     curated ones. ``signatory`` records a signature the source reports without a date.
     """
-    node = iris.entity("participation", instrument_id, party.party, stem)
+    node = iris.participation(instrument_id, party.party, stem)
     yield node, RDF.type, MRKG.Participation
     yield node, RDFS.label, Literal(f"{party.party} in {instrument_id}")
     yield node, MRKG.instrument, iris.instrument(instrument_id)

@@ -72,7 +72,7 @@ def _instant(node: URIRef, date: PartialDate) -> Iterator[tuple]:
 
 def triples(located: Located[MembershipRecord]) -> Iterator[tuple]:
     m = located.record
-    node = iris.entity("membership", m.organisation, m.member, located.document)
+    node = iris.membership(m.organisation, m.member, located.document)
     yield node, RDF.type, ORG.Membership
     yield node, RDFS.label, Literal(f"{m.member} in {m.organisation}")
     yield node, ORG.organization, iris.organisation(m.organisation)

@@ -15,14 +15,15 @@ Selection
 
 One instrument per real treaty
     Table treaties that are the same treaty are linked by HUGGO's ``destaID`` and ``gptadID``
-    columns and by the match table (``datasets/manytrade-treaties/matches.yaml``), which adds
-    links the columns lack, breaks the ones that are wrong (``distinct: true``) and links a treaty
-    to a curated instrument (``instrument:``). Each group of linked treaties is one instrument:
-    the curated instrument when the match table names one, otherwise a new instrument described
-    by the first table of the group in the order HUGGO, DESTA, GPTAD, with an identifier derived
-    from that table's id (``huggo-ersneu-2014o``, ``desta-654``, ``gptad-106``). Every table of the
-    group adds its own title (``skos:altLabel``, where it differs from the titles before it), its
-    id (``skos:notation``) and its participations, in its own named graph and citing its own rows.
+    columns and by the match table (``curated/matches.yaml``), which adds links the columns lack,
+    breaks the ones that are wrong (``distinct: true``) and links a treaty to a curated instrument
+    (``instrument:``). Each group of linked treaties is one instrument: the curated instrument when
+    the match table names one, otherwise a new instrument classified by the first table of the
+    group in the order HUGGO, DESTA, GPTAD, with an identifier derived from that table's id
+    (``huggo-ersneu-2014o``, ``desta-654``, ``gptad-106``). Every table of the group adds its record
+    of the treaty (``mrkg:InstrumentRecord``: its title, its id, its dates), its id on the
+    instrument (``skos:notation``) and its participations, in its own named graph and citing its
+    own rows. The instrument's label is the consolidation's (graph/consolidate.py).
 
 Dates
     Every date keeps the precision the table gives. Nothing is padded or guessed: a cell that
@@ -34,24 +35,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Literal as TypingLiteral
+from typing import Iterator, Literal as TypingLiteral
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from mrkg.loaders.base import Located, cite, display, document_graph, read_yaml_list
-from mrkg.loaders.instruments import PartyRecord, participation_triples
+from mrkg.loaders.base import Located, display, document_graph, read_yaml_list
+from mrkg.loaders.instruments import PartyRecord, instrument_record_triples, participation_triples
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import CsvRow, Problems
 from mrkg.loaders.types import Date, Identifier, PartialDate, Record, parse_partial_date
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import MRKG, SCHEMA
+from mrkg.ontology.namespace import MRKG
 
 # The 15 former Soviet republics, ISO 3166 alpha-3.
 POST_SOVIET = frozenset("ARM AZE BLR EST GEO KAZ KGZ LVA LTU MDA RUS TJK TKM UKR UZB".split())
 
-MATCH_FILE = "datasets/manytrade-treaties/matches.yaml"
+MATCH_FILE = "curated/matches.yaml"
 TABLES = ("HUGGO", "DESTA", "GPTAD")  # the order in which a group's describing table is chosen
 PREFIX = {"HUGGO": "huggo", "DESTA": "desta", "GPTAD": "gptad"}
 MAX_QUOTE = 300
@@ -126,14 +127,24 @@ def year(text: str | None) -> PartialDate | None:
 
 
 class MatchRecord(Record):
-    """One decision of the match table: rows of several tables that are one treaty (or a curated
-    instrument), or, with ``distinct: true``, a link of HUGGO's columns that is wrong."""
+    """One decision of the match table.
+
+    * rows of several tables that are one treaty, or one curated instrument (``huggo``, ``desta``,
+      ``gptad``, ``instrument``): they become one instrument;
+    * ``distinct: true``: a link of HUGGO's ``destaID``/``gptadID`` columns that is wrong;
+    * ``close: [a, b]``: two instruments (by identifier) that may be the same real instrument, but
+      the evidence is not conclusive; they stay two, linked by ``skos:closeMatch`` with the reason;
+    * ``different: [a, b]``: two instruments with the same parties and year that were reviewed and
+      are different instruments (``owl:differentFrom``), so the duplicate report stops listing them.
+    """
 
     huggo: str | None = Field(default=None, min_length=1)
     desta: int | None = None  # DESTA `number` of a base treaty or a protocol
     gptad: int | None = None  # gptadID: the row's position among GPTAD_MEM.csv's data rows (1 = line 2)
     instrument: Identifier | None = None  # a curated instrument
     distinct: bool = False
+    close: list[Identifier] | None = None
+    different: list[Identifier] | None = None
     reason: str = Field(min_length=10)
 
     @field_validator("instrument")
@@ -148,7 +159,15 @@ class MatchRecord(Record):
     @model_validator(mode="after")
     def _shape(self) -> "MatchRecord":
         ids = self.ids()
-        if self.distinct:
+        pair = self.close if self.close is not None else self.different
+        if self.close is not None or self.different is not None:
+            if self.close is not None and self.different is not None:
+                raise ValueError("an entry says close or different, not both")
+            if ids or self.instrument is not None or self.distinct:
+                raise ValueError("close and different name two instruments by identifier, and nothing else")
+            if len(pair) != 2 or pair[0] == pair[1]:
+                raise ValueError("close and different name exactly two different instruments")
+        elif self.distinct:
             if self.instrument is not None or self.huggo is None or len(ids) != 2:
                 raise ValueError("distinct: true separates a HUGGO treaty from the DESTA or GPTAD treaty its "
                                  "destaID or gptadID column names: give huggo and one of desta, gptad")
@@ -156,6 +175,10 @@ class MatchRecord(Record):
             raise ValueError("a match names at least two of huggo, desta, gptad and instrument (a curated "
                              "instrument)")
         return self
+
+    @property
+    def pair(self) -> list[str] | None:
+        return self.close if self.close is not None else self.different
 
     def ids(self) -> list[str]:
         return [key for table, value in (("HUGGO", self.huggo), ("DESTA", self.desta), ("GPTAD", self.gptad))
@@ -192,7 +215,7 @@ def match_table(root: Path, registry: Registry, problems: Problems) -> MatchTabl
                                         iris.REFERENCE_GRAPH, None, id_field=None))
     seen: dict[str, int] = {}
     for located in table.entries:
-        if located.record.distinct:
+        if located.record.distinct or located.record.pair is not None:
             continue
         for key in located.record.ids():
             if key in seen:
@@ -226,7 +249,6 @@ class Group:
     curated: bool
     describer: str | None  # the table key that describes the instrument, None for a curated one
     members: list[str]
-    titles: dict[str, str] = field(default_factory=dict)  # table key -> title, filled as tables are read
 
 
 def slug(text: str) -> str:
@@ -260,7 +282,7 @@ def groups(root: Path, registry: Registry, problems: Problems) -> dict[str, Grou
     curated: dict[str, str] = {}  # root-independent: table key -> curated id
     for located in matches.entries:
         record = located.record
-        if record.distinct:
+        if record.distinct or record.pair is not None:
             continue
         keys = record.ids()
         for key in keys:
@@ -321,7 +343,7 @@ class TableTreaty(Record):
     instrument: Identifier
     describes: bool  # this table describes the instrument (class, label, type, dates)
     title: str = Field(min_length=1)
-    alt_title: bool = True  # the title differs from the titles of the group's earlier tables
+    source_type: str | None = Field(default=None, min_length=1)  # the table's own classification, as printed
     type: TypingLiteral["agreement", "protocol"] = "agreement"
     date: Date | None = None
     entry_into_force: Date | None = None
@@ -339,28 +361,22 @@ TYPES = {"agreement": MRKG.Agreement, "protocol": MRKG.Protocol}
 
 
 def treaty_triples(located: Located[TableTreaty]) -> Iterator[tuple]:
+    """The describing table classifies the instrument; every table adds its record (title, table id,
+    dates) and its participations, in its own graph. The instrument's label is given by the
+    consolidation (graph/consolidate.py), which builds a title where the tables give only names."""
     treaty = located.record
     stem = located.document
     node = iris.instrument(treaty.instrument)
     if treaty.describes:
         yield node, RDF.type, MRKG.InternationalAgreement
-        yield node, RDFS.label, Literal(treaty.title, lang="en")
-        yield node, SCHEMA.name, Literal(treaty.title, lang="en")
         yield node, DCTERMS.identifier, Literal(treaty.instrument)
         yield node, MRKG.instrumentType, TYPES[treaty.type]
         yield node, MRKG.policyArea, MRKG.EconomicIntegration
-        if treaty.date:
-            yield node, SCHEMA.legislationDate, treaty.date.literal()
-        if treaty.entry_into_force:
-            yield node, MRKG.entryIntoForce, treaty.entry_into_force.literal()
-        if treaty.termination:
-            yield node, MRKG.terminationDate, treaty.termination.literal()
-        if treaty.note:
-            yield node, SKOS.editorialNote, Literal(treaty.note, lang="en")
-        yield from cite(node, stem, treaty.locator)
-    elif treaty.alt_title:
-        yield node, SKOS.altLabel, Literal(treaty.title, lang="en")
     yield node, SKOS.notation, Literal(treaty.notation)
+    yield from instrument_record_triples(treaty.instrument, stem, treaty.title, treaty.locator, note=treaty.note,
+                                         notation=treaty.notation, date=treaty.date,
+                                         entry_into_force=treaty.entry_into_force, termination=treaty.termination,
+                                         source_type=treaty.source_type)
     for party in treaty.parties:
         yield from participation_triples(treaty.instrument, party, stem, treaty.locator)
 
@@ -452,10 +468,6 @@ def register_instrument(registry: Registry, problems: Problems, treaty: TableTre
                      "an identifier used once")
         return False
     return True
-
-
-def titles_before(group: Group, key: str) -> Iterable[str]:
-    return [group.titles[k] for k in group.members if k in group.titles and k != key]
 
 
 def yield_treaty(treaty: TableTreaty, stem: str, file: str, line: int | None) -> Located[TableTreaty]:

@@ -14,7 +14,7 @@ BASE = "https://w3id.org/mrkg/"
 KINDS = (
     "country", "area", "organisation", "instrument", "participation", "membership",
     "observation", "dataset", "measure", "unit", "statistical-source", "document", "period",
-    "role", "zone", "region", "discrepancy",
+    "role", "zone", "region", "discrepancy", "instrument-record", "rule",
 )
 
 
@@ -50,6 +50,22 @@ def instrument(identifier: str) -> URIRef:
     return entity("instrument", identifier)
 
 
+def instrument_record(identifier: str, stem: str) -> URIRef:
+    """What one source (a document or dataset, by file stem) says about an instrument as a whole."""
+    return entity("instrument-record", identifier, stem)
+
+
+def participation(instrument_id: str, party_id: str, stem: str | None = None) -> URIRef:
+    """A party's participation in an instrument as one source records it (``stem``), or, without a
+    source, as the consolidated layer states it."""
+    return entity("participation", instrument_id, party_id, *([stem] if stem else []))
+
+
+def membership(organisation_id: str, member: str, stem: str | None = None) -> URIRef:
+    """A membership as one source records it (``stem``), or, without a source, consolidated."""
+    return entity("membership", organisation_id, member, *([stem] if stem else []))
+
+
 def document(stem: str) -> URIRef:
     return entity("document", stem)
 
@@ -61,3 +77,5 @@ def document_graph(stem: str) -> URIRef:
 REFERENCE_GRAPH = graph("reference")
 ONTOLOGY_GRAPH = graph("ontology")
 ENTAILMENTS_GRAPH = graph("ontology-entailments")
+CONSOLIDATED_GRAPH = graph("consolidated")
+MATCHES_GRAPH = graph("matches")

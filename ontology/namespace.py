@@ -50,6 +50,8 @@ class MRKG(DefinedNamespace):
     About: URIRef
     Acceptance: URIRef
     Accession: URIRef
+    AfterEntryIntoForce: URIRef
+    AfterThreshold: URIRef
     Agreement: URIRef
     AllSources: URIRef
     Amendment: URIRef
@@ -60,6 +62,8 @@ class MRKG(DefinedNamespace):
     CivilSociety: URIRef
     Concept: URIRef
     ConsentType: URIRef
+    ConsolidatedMembership: URIRef
+    ConsolidatedParticipation: URIRef
     Convention: URIRef
     Country: URIRef
     Decision: URIRef
@@ -67,11 +71,13 @@ class MRKG(DefinedNamespace):
     Decree: URIRef
     DecreeType: URIRef
     DefinitiveSignature: URIRef
+    DenunciationTakesEffect: URIRef
     Discrepancy: URIRef
     DraftInstrument: URIRef
     EconomicIntegration: URIRef
     EducationAndYouth: URIRef
     Entrepreneurship: URIRef
+    EntryIntoForceForLaterParty: URIRef
     EqualTreatment: URIRef
     EthnicReturn: URIRef
     EuBudget: URIRef
@@ -82,8 +88,12 @@ class MRKG(DefinedNamespace):
     FundingInstrumentType: URIRef
     FundingSource: URIRef
     HumanTrafficking: URIRef
+    InForce: URIRef
+    InForceState: URIRef
+    InForceUncertain: URIRef
     InformationSystem: URIRef
     Instrument: URIRef
+    InstrumentRecord: URIRef
     InstrumentType: URIRef
     Integration: URIRef
     IntergovernmentalOrganisation: URIRef
@@ -108,6 +118,7 @@ class MRKG(DefinedNamespace):
     Nearly: URIRef
     NonBindingInstrument: URIRef
     NonGovernmentalOrganisation: URIRef
+    NotInForce: URIRef
     OrganisationBody: URIRef
     OrganisationDecision: URIRef
     OrganisationKind: URIRef
@@ -131,16 +142,20 @@ class MRKG(DefinedNamespace):
     Region: URIRef
     Reported: URIRef
     Resolution: URIRef
+    RuleKind: URIRef
+    RuleThreshold: URIRef
     Scheme: URIRef
     SendingState: URIRef
     SocialSecurity: URIRef
     SourceDocument: URIRef
     StatisticalSource: URIRef
+    StatusPeriod: URIRef
     Stipulated: URIRef
     Strategy: URIRef
     Succession: URIRef
     TransitState: URIRef
     Treaty: URIRef
+    TreatyRule: URIRef
     Under: URIRef
     Unit: URIRef
     UpTo: URIRef
@@ -148,22 +163,37 @@ class MRKG(DefinedNamespace):
     VisaPolicy: URIRef
     adoptedWithin: URIRef
     allowedUnit: URIRef
+    appliesAfter: URIRef
     baseUnit: URIRef
     bracketEnd: URIRef
     classifiedState: URIRef
     comparison: URIRef
     consentDate: URIRef
+    consentEarliest: URIRef
+    consentLatest: URIRef
     consentType: URIRef
     consentTypes: URIRef
+    curatedRecord: URIRef
     dateProperty: URIRef
+    delayDays: URIRef
+    delayMonths: URIRef
     denunciationDate: URIRef
     destination: URIRef
     difference: URIRef
+    endEarliest: URIRef
+    endLatest: URIRef
     entryIntoForce: URIRef
+    entryIntoForceEarliest: URIRef
+    entryIntoForceLatest: URIRef
+    entryIntoForceRule: URIRef
     figureStatus: URIRef
     figureStatuses: URIRef
+    firstDayOfNextMonth: URIRef
     fundingSource: URIRef
     fundingSources: URIRef
+    hasDiscrepancy: URIRef
+    inForceState: URIRef
+    inForceStates: URIRef
     instrument: URIRef
     instrumentType: URIRef
     instrumentTypes: URIRef
@@ -183,24 +213,49 @@ class MRKG(DefinedNamespace):
     periodStart: URIRef
     policyArea: URIRef
     policyAreas: URIRef
+    possibleDuplicateOf: URIRef
     quote: URIRef
     recordA: URIRef
     recordB: URIRef
+    recordOf: URIRef
     refInstrument: URIRef
     relativeDifference: URIRef
     responsibleBody: URIRef
     roleScope: URIRef
+    ruleKind: URIRef
+    ruleKinds: URIRef
+    ruleOf: URIRef
+    ruleThresholds: URIRef
     sha256: URIRef
-    signatureDate: URIRef
     signatory: URIRef
+    signatureDate: URIRef
+    signatureEarliest: URIRef
+    signatureLatest: URIRef
+    sourceType: URIRef
+    sourcesCited: URIRef
+    startEarliest: URIRef
+    startLatest: URIRef
     statisticalSource: URIRef
+    statusFrom: URIRef
+    statusLabel: URIRef
+    statusPeriod: URIRef
+    statusUntil: URIRef
     suspensionDate: URIRef
+    suspensionEarliest: URIRef
     suspensionEndDate: URIRef
+    suspensionEndEarliest: URIRef
+    suspensionEndLatest: URIRef
+    suspensionLatest: URIRef
     targetGroup: URIRef
     terminationDate: URIRef
+    terminationEarliest: URIRef
+    terminationLatest: URIRef
     unitMultiplier: URIRef
     upperValue: URIRef
     valueQualifier: URIRef
     valueQualifiers: URIRef
     withdrawalDate: URIRef
+    withdrawalEarliest: URIRef
+    withdrawalLatest: URIRef
+    withdrawalRule: URIRef
     zoneOf: URIRef

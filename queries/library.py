@@ -231,6 +231,23 @@ def _direction(value: str) -> URIRef:
     return roles[value]
 
 
+def _boolean(value: str) -> Literal:
+    answers = {"yes": True, "true": True, "no": False, "false": False}
+    if value.lower() not in answers:
+        raise QueryError(f"{value!r} is not yes or no")
+    return Literal(answers[value.lower()], datatype=XSD.boolean)
+
+
+def _party_code(value: str) -> Literal:
+    """A party by its code as the graph writes it: an ISO 3166 alpha-3 code or an organisation identifier."""
+    if re.fullmatch(r"[A-Za-z]{3}", value):
+        return Literal(str(_country(value)).rsplit("/", 1)[1])
+    if IDENTIFIER.fullmatch(value):
+        return Literal(value)
+    raise QueryError(f"{value!r} is neither an ISO 3166 alpha-3 code (e.g. RUS) nor an organisation identifier "
+                     "(e.g. eu); see `mrkg list countries` and `mrkg list organisations`")
+
+
 def _concept(kind: str, table: dict[str, URIRef]):
     """A value from one of the loaders' vocabularies (policy areas, instrument classes)."""
     def bind(value: str) -> URIRef:
@@ -249,6 +266,8 @@ BINDERS = {
     "integer": _positive,
     "decimal": _decimal,
     "direction": _direction,
+    "boolean": _boolean,
+    "party": _party_code,
     "organisation": _identifier("organisation", "organisations"),
     "instrument": _identifier("instrument", "instruments"),
     "measure": _identifier("measure", "measures"),

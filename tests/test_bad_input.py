@@ -50,7 +50,7 @@ MEASURES = "reference/measures.yaml"
 HUGGO = "datasets/manytrade-treaties/HUGGO_MEM_additional.csv"
 DESTA = "datasets/manytrade-treaties/DESTA.csv"
 GPTAD = "datasets/manytrade-treaties/GPTAD_MEM.csv"
-MATCHES = "datasets/manytrade-treaties/matches.yaml"
+MATCHES = "curated/matches.yaml"
 ICMW = "datasets/un-icmw-ratification/hr_status_icmw.csv"
 KGZ_EAEU = "ERSNEU_2014O,ERSNEU_2014O,Eurasian Economic Union (EAEU),29.05.2014,KGZ,"  # HUGGO: Kyrgyzstan in the EAEU
 

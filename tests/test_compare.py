@@ -8,13 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib import URIRef
 
 import mrkg
 from mrkg.graph import compare
-from mrkg.graph.compare import Comparable, between, dates, same_period
-from mrkg.ontology.namespace import MRKG
+from mrkg.graph.compare import Comparable, between, same_period
 
 STOCK = compare.STOCK
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")  # not rdflib.XSD: pytest probes module-level names
@@ -123,43 +121,6 @@ class TestBetween:
         figures = [fig(f"a/{y}", v, source=s, year=y, places=area) for y, v, s in
                    ((2015, "100", "un-desa"), (2017, "999", "knomad"), (2019, "120", "un-desa"))]
         assert list(between(figures)) == []
-
-
-# ---------------------------------------------------------------------------
-# dates
-# ---------------------------------------------------------------------------
-
-
-def _participations(*entries):
-    """A dataset of Participation nodes: (node, instrument, party, document, entry into force)."""
-    dataset = Dataset()
-    base = "https://example.org/"
-    for node, instrument, party, document, date in entries:
-        n = URIRef(base + node)
-        dataset.add((n, RDF.type, MRKG.Participation))
-        dataset.add((n, MRKG.instrument, URIRef(base + instrument)))
-        dataset.add((n, MRKG.party, URIRef(base + party)))
-        dataset.add((n, DCTERMS.source, URIRef(base + document)))
-        dataset.add((n, MRKG.entryIntoForce, Literal(date, datatype=XSD_DATE if len(date) == 10 else None)))
-    return dataset
-
-
-class TestDates:
-    def test_different_precision_that_agree_not_reported(self):
-        assert list(dates(_participations(("p1", "eaeu", "ARM", "huggo", "2015-01-02"),
-                                          ("p2", "eaeu", "ARM", "desta", "2015")))) == []
-
-    def test_different_dates_reported(self):
-        found = list(dates(_participations(("p1", "eaeu", "ARM", "huggo", "2015-01-02"),
-                                           ("p2", "eaeu", "ARM", "desta", "2014"))))
-        assert [(d.comparison, d.a, d.b, d.date_property) for d in found] == [
-            ("date", "https://example.org/p1", "https://example.org/p2", str(MRKG.entryIntoForce))]
-
-    def test_same_document_or_other_party_not_compared(self):
-        assert list(dates(_participations(("p1", "eaeu", "ARM", "huggo", "2015-01-02"),
-                                          ("p2", "eaeu", "ARM", "huggo", "2014")))) == []
-        assert list(dates(_participations(("p1", "eaeu", "ARM", "huggo", "2015-01-02"),
-                                          ("p2", "eaeu", "KGZ", "desta", "2014")))) == []
 
 
 # ---------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from mrkg.loaders import LOADERS, countries, desta_treaties, gptad_treaties, huggo_treaties, icmw_status, read_sources
+from mrkg.loaders import (LOADERS, countries, desta_treaties, gptad_treaties, huggo_treaties, icmw_status,
+                          instrument_matches, read_sources, treaty_provisions)
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG
 
@@ -32,7 +33,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_SOURCES = FIXTURES / "mini_sources"
 TREATY_SOURCES = FIXTURES / "treaty_sources"
 GOLDEN = FIXTURES / "golden"
-TREATY_LOADERS = (huggo_treaties, desta_treaties, gptad_treaties, icmw_status)
+TREATY_LOADERS = (huggo_treaties, desta_treaties, gptad_treaties, icmw_status, treaty_provisions, instrument_matches)
 
 GOLDEN_LOADERS = [module for module in LOADERS if module is not countries]
 
@@ -91,14 +92,17 @@ def test_loader_output_matches_golden(mini, treaty_tree, module):
 
 @pytest.mark.parametrize("module", LOADERS, ids=short_name)
 def test_records_go_to_their_named_graph(mini, treaty_tree, module):
-    """Reference data goes to the reference graph, curated records to their document's graph."""
+    """Reference data goes to the reference graph, curated records to their document's graph, and
+    mrkg's own match decisions to graph/matches."""
     records = tree_of(module, mini, treaty_tree).of(module)
     assert records, f"the fixture tree has no {short_name(module)} record"
-    curated = {"instruments", "memberships", "observations", "roles", "zones",
+    curated = {"instruments", "memberships", "observations", "roles", "zones", "treaty_provisions",
                "huggo_treaties", "desta_treaties", "gptad_treaties", "icmw_status"}
     for located in records:
         if short_name(module) in curated:
             assert located.graph == iris.document_graph(located.document)
+        elif short_name(module) == "instrument_matches":
+            assert located.graph == iris.MATCHES_GRAPH
         else:
             assert located.graph == iris.REFERENCE_GRAPH
 

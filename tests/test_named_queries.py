@@ -27,7 +27,7 @@ DOC0 = "000_e132173a8f0337db.txt"
 DOC3 = "003_7758bc43b281afd9.txt"
 ID = "https://w3id.org/mrkg/id/"
 
-ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "members", "flows",
+ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total"]
 
@@ -70,11 +70,11 @@ CIS_PROG = "cis-illegal-migration-programme-2009-2011"
 CIS_PROG_TITLE = "Programme of cooperation of the CIS member states in combating illegal migration for 2009-2011"
 
 CU_BLR = {"instrument": "cu-ces-treaty-1999", "title": CU_TITLE, "party": "BLR", "signed": "1999-02-26",
-          "in_force": "1999-12-23", "consent": "ratification", "consent_date": "1999-11", "document": DOC0,
-          "locator": "Table 1, row 1"}
+          "in_force": "1999-12-23", "in_force_basis": "recorded", "in_force_on": "in force",
+          "consent": "ratification", "consent_date": "1999-11", "sources": f"{DOC0} (Table 1, row 1)"}
 CU_KGZ = {"instrument": "cu-ces-treaty-1999", "title": CU_TITLE, "party": "KGZ", "signed": "1999-02-26",
-          "in_force": "2000", "consent": None, "consent_date": None, "document": DOC0,
-          "locator": "Table 1, row 1, dates printed after the table"}
+          "in_force": "2000", "in_force_basis": "recorded", "in_force_on": "in force", "consent": None,
+          "consent_date": None, "sources": f"{DOC0} (Table 1, row 1, dates printed after the table)"}
 
 
 class TestAgreementsBinding:
@@ -87,10 +87,14 @@ class TestAgreementsBinding:
     def test_after_entry_into_force(self, mini_store):
         assert rows(mini_store, "agreements-binding", countries="BLR", on="2020-01-01") == [CU_BLR]
 
-    def test_year_only_entry_into_force_counts_from_last_day_of_year(self, mini_store):
-        # KGZ: in force "2000" -> bound from 2000-12-31, so the pair is bound only from then.
+    def test_year_only_entry_into_force_is_uncertain_during_the_year(self, mini_store):
+        # KGZ: in force "2000" -> uncertain during 2000, certainly bound from 2000-12-31.
+        assert rows(mini_store, "agreements-binding", countries="KGZ", on="1999-12-31") == []
+        assert rows(mini_store, "agreements-binding", countries="KGZ", on="1999-12-31", uncertain="yes") == []
         assert rows(mini_store, "agreements-binding", countries="KGZ", on="2000-01-01") == []
         assert rows(mini_store, "agreements-binding", countries="BLR,KGZ", on="2000-12-30") == []
+        assert rows(mini_store, "agreements-binding", countries="BLR,KGZ", on="2000-12-30", uncertain="yes") == [
+            CU_BLR, dict(CU_KGZ, in_force_on="uncertain")]
         assert rows(mini_store, "agreements-binding", countries="KGZ,BLR", on="2000-12-31") == [CU_BLR, CU_KGZ]
 
     def test_party_without_entry_into_force_is_never_bound(self, mini_store):
@@ -100,8 +104,9 @@ class TestAgreementsBinding:
 
     def test_withdrawal_makes_party_not_bound(self, query_store):
         blr = {"instrument": "test-withdrawal-agreement-2001", "title": "Test agreement with a withdrawal",
-               "party": "BLR", "signed": "2001-03-01", "in_force": "2001-05-01", "consent": None,
-               "consent_date": None, "document": DOC0, "locator": "Table 1, row 2"}
+               "party": "BLR", "signed": "2001-03-01", "in_force": "2001-05-01", "in_force_basis": "recorded",
+               "in_force_on": "in force", "consent": None, "consent_date": None,
+               "sources": f"{DOC0} (Table 1, row 2)"}
         geo = dict(blr, party="GEO")
         assert rows(query_store, "agreements-binding", countries="BLR,GEO", on="2005-06-29") == [blr, geo]
         assert rows(query_store, "agreements-binding", countries="BLR,GEO", on="2005-06-30") == []
@@ -112,19 +117,23 @@ class TestAgreementsBinding:
 
 
 class TestAgreementsOf:
-    def test_year_precision_not_yet_in_force(self, mini_store):
+    def test_year_precision_is_uncertain_within_the_year(self, mini_store):
         assert rows(mini_store, "agreements-of", country="KGZ", on="2000-06-01") == [
             {"instrument": "cu-ces-treaty-1999", "title": CU_TITLE, "kind": "international agreement",
              "signed": "1999-02-26", "consent": None, "consent_date": None, "in_force": "2000",
-             "withdrawn": None, "status": "not yet in force", "document": DOC0,
-             "locator": "Table 1, row 1, dates printed after the table"}]
+             "in_force_basis": "recorded", "withdrawn": None,
+             "status": "uncertain (entry into force: 2000-01-01 to 2000-12-31)", "in_force_on": "uncertain",
+             "sources": f"{DOC0} (Table 1, row 1, dates printed after the table)",
+             "note": f"{DOC0}: Entry into force known only to the year."}]
+        assert rows(mini_store, "agreements-of", country="KGZ", on="1999-12-31")[0]["status"] == "not yet in force"
         assert rows(mini_store, "agreements-of", country="KGZ", on="2000-12-31")[0]["status"] == "in force"
 
     def test_non_binding_programme(self, mini_store):
         assert rows(mini_store, "agreements-of", country="GEO", on="2009-08-18") == [
             {"instrument": CIS_PROG, "title": CIS_PROG_TITLE, "kind": "programme", "signed": "2008-11-14",
-             "consent": None, "consent_date": None, "in_force": None, "withdrawn": "2009-08-18",
-             "status": "non-binding", "document": DOC0, "locator": "CIS cooperation, paragraph 2"}]
+             "consent": None, "consent_date": None, "in_force": None, "in_force_basis": None,
+             "withdrawn": "2009-08-18", "status": "non-binding",
+             "in_force_on": "not in force", "sources": f"{DOC0} (CIS cooperation, paragraph 2)", "note": None}]
 
     def test_withdrawn_status(self, query_store):
         def status(on):
@@ -137,24 +146,23 @@ class TestAgreementsOf:
 def test_parties(mini_store):
     assert rows(mini_store, "parties", agreement="cu-ces-treaty-1999") == [
         {"party": "BLR", "party_label": "Belarus", "signed": "1999-02-26", "consent": "ratification",
-         "consent_date": "1999-11", "in_force": "1999-12-23", "withdrawn": None, "suspended": None,
-         "document": DOC0, "locator": "Table 1, row 1",
-         "quote": "Entered into force: Belarus, Kazakhstan, Tajikistan – 23.12.1999;", "note": None},
+         "consent_date": "1999-11", "in_force": "1999-12-23", "in_force_basis": "recorded", "withdrawn": None,
+         "suspended": None, "sources": f"{DOC0} (Table 1, row 1)", "note": None},
         {"party": "KGZ", "party_label": "Kyrgyzstan", "signed": "1999-02-26", "consent": None,
-         "consent_date": None, "in_force": "2000", "withdrawn": None, "suspended": None, "document": DOC0,
-         "locator": "Table 1, row 1, dates printed after the table", "quote": None,
-         "note": "Entry into force known only to the year."},
+         "consent_date": None, "in_force": "2000", "in_force_basis": "recorded", "withdrawn": None,
+         "suspended": None, "sources": f"{DOC0} (Table 1, row 1, dates printed after the table)",
+         "note": f"{DOC0}: Entry into force known only to the year."},
     ]
 
 
 def test_parties_with_withdrawal(mini_store):
     assert rows(mini_store, "parties", agreement=CIS_PROG) == [
         {"party": "ARM", "party_label": "Armenia", "signed": "2008-11-14", "consent": None, "consent_date": None,
-         "in_force": None, "withdrawn": None, "suspended": None, "document": DOC0,
-         "locator": "CIS cooperation, paragraph 2", "quote": None, "note": None},
+         "in_force": None, "in_force_basis": None, "withdrawn": None, "suspended": None,
+         "sources": f"{DOC0} (CIS cooperation, paragraph 2)", "note": None},
         {"party": "GEO", "party_label": "Georgia", "signed": "2008-11-14", "consent": None, "consent_date": None,
-         "in_force": None, "withdrawn": "2009-08-18", "suspended": None, "document": DOC0,
-         "locator": "CIS cooperation, paragraph 2", "quote": "Georgia withdrew on 18.08.2009", "note": None},
+         "in_force": None, "in_force_basis": None, "withdrawn": "2009-08-18", "suspended": None,
+         "sources": f"{DOC0} (CIS cooperation, paragraph 2)", "note": None},
     ]
 
 
@@ -163,9 +171,9 @@ def test_parties_unknown_instrument_is_empty(mini_store):
 
 
 GEO_CIS = {"member": "GEO", "member_label": "Georgia", "from": "1993-12", "to": "2009-08", "status": "member",
-           "document": DOC0, "locator": "CIS cooperation, paragraph 1"}
+           "sources": f"{DOC0} (CIS cooperation, paragraph 1)"}
 BLR_CES = {"member": "BLR", "member_label": "Belarus", "from": "2012-01-01", "to": None, "status": "member",
-           "document": DOC0, "locator": "Abstract"}
+           "sources": f"{DOC0} (Abstract)"}
 
 
 class TestMembers:
@@ -173,16 +181,18 @@ class TestMembers:
         assert rows(mini_store, "members", organisation="ces", on="2011-12-31") == []
         assert rows(mini_store, "members", organisation="ces", on="2012-01-01") == [BLR_CES]
 
-    def test_month_precision_start_counts_from_last_day_of_month(self, mini_store):
-        assert rows(mini_store, "members", organisation="cis", on="1993-12-01") == []
-        assert rows(mini_store, "members", organisation="cis", on="1993-12-30") == []
+    def test_month_precision_start_is_uncertain_during_the_month(self, mini_store):
+        assert rows(mini_store, "members", organisation="cis", on="1993-11-30") == []
+        assert rows(mini_store, "members", organisation="cis", on="1993-12-01") == [dict(GEO_CIS, status="uncertain")]
+        assert rows(mini_store, "members", organisation="cis", on="1993-12-30") == [dict(GEO_CIS, status="uncertain")]
         assert rows(mini_store, "members", organisation="cis", on="1993-12-31") == [GEO_CIS]
         assert rows(mini_store, "members", organisation="cis", on="2000-01-01") == [GEO_CIS]
 
     def test_month_precision_end(self, mini_store):
-        # Ended "2009-08": still a member in July, no longer during August (an end counts from its first day).
+        # Ended "2009-08": a member in July, perhaps during August, certainly not from its last day.
         assert rows(mini_store, "members", organisation="cis", on="2009-07-31") == [GEO_CIS]
-        assert rows(mini_store, "members", organisation="cis", on="2009-08-01") == []
+        assert rows(mini_store, "members", organisation="cis", on="2009-08-01") == [dict(GEO_CIS, status="uncertain")]
+        assert rows(mini_store, "members", organisation="cis", on="2009-08-31") == []
         assert rows(mini_store, "members", organisation="cis", on="2009-09-01") == []
 
 
@@ -250,8 +260,8 @@ IRI_COLUMNS = {"measure", "origin", "destination", "area", "source_a", "source_b
 class TestTimeline:
     def test_blr(self, mini_store):
         cu = {"kind": "international agreement", "id": "cu-ces-treaty-1999", "title": CU_TITLE,
-              "document": DOC0, "locator": "Table 1, row 1"}
-        law = {"event": "adopted", "kind": "national law", "document": DOC0, "locator": "Test record"}
+              "sources": f"{DOC0} (Table 1, row 1)"}
+        law = {"event": "adopted", "kind": "national law", "sources": f"{DOC0} (Test record)"}
         assert rows(mini_store, "timeline", country="BLR") == [
             dict(law, date="1995", id="blr-refugee-law-1995", title="Law of the Republic of Belarus “On Refugees”"),
             dict(law, date="1999", id="blr-refugee-law-amendment-1999", title="Amendment of the law “On Refugees”"),
@@ -259,14 +269,14 @@ class TestTimeline:
             dict(cu, date="1999-11", event="consented to be bound"),
             dict(cu, date="1999-12-23", event="entered into force"),
             {"date": "2012-01-01", "event": "membership begins", "kind": "organisation", "id": "ces",
-             "title": "Common Economic Space", "document": DOC0, "locator": "Abstract"},
+             "title": "Common Economic Space", "sources": f"{DOC0} (Abstract)"},
         ]
 
     def test_geo_month_dates_and_withdrawal(self, mini_store):
         cis = {"kind": "organisation", "id": "cis", "title": "Commonwealth of Independent States",
-               "document": DOC0, "locator": "CIS cooperation, paragraph 1"}
-        prog = {"kind": "programme", "id": CIS_PROG, "title": CIS_PROG_TITLE, "document": DOC0,
-                "locator": "CIS cooperation, paragraph 2"}
+               "sources": f"{DOC0} (CIS cooperation, paragraph 1)"}
+        prog = {"kind": "programme", "id": CIS_PROG, "title": CIS_PROG_TITLE,
+                "sources": f"{DOC0} (CIS cooperation, paragraph 2)"}
         assert rows(mini_store, "timeline", country="GEO") == [
             dict(cis, date="1993-12", event="membership begins"),
             dict(prog, date="2008-11-14", event="signed"),
@@ -277,17 +287,17 @@ class TestTimeline:
     def test_national_programme(self, query_store):
         assert rows(query_store, "timeline", country="KAZ") == [
             {"date": "2009-12-01", "event": "adopted", "kind": "programme", "id": "test-kaz-programme-2010",
-             "title": "Test programme of Kazakhstan", "document": DOC0, "locator": "Table 1, row 3"}]
+             "title": "Test programme of Kazakhstan", "sources": f"{DOC0} (Table 1, row 3)"}]
 
 
 CIS_PROG_ROW = {"programme": CIS_PROG, "title": CIS_PROG_TITLE, "jurisdiction": None, "period": "2009–2011",
                 "measure": "programme-budget", "status": "planned", "funding_source": "national budget",
-                "figure_period": "2009–2011", "value": "12.5", "unit": "usd-million", "document": DOC0,
-                "locator": "CIS cooperation, paragraph 2"}
+                "figure_period": "2009–2011", "value": "12.5", "unit": "usd-million",
+                "sources": f"{DOC0} (CIS cooperation, paragraph 2)"}
 KAZ_PROG_ROW = {"programme": "test-kaz-programme-2010", "title": "Test programme of Kazakhstan",
                 "jurisdiction": "KAZ", "period": "2010–2012", "measure": "programme-budget", "status": "planned",
                 "funding_source": "national budget", "figure_period": "2010–2012", "value": "3.5",
-                "unit": "usd-million", "document": DOC0, "locator": "Table 1, row 3"}
+                "unit": "usd-million", "sources": f"{DOC0} (Table 1, row 3)"}
 
 
 class TestProgrammes:
@@ -316,7 +326,7 @@ class TestRealGraph:
 
     def test_binding_blr_kaz_2020(self, real_store):
         result = [r for r in rows(real_store, "agreements-binding", countries="BLR,KAZ", on="2020-01-01")
-                  if r["document"] == DOC0]
+                  if DOC0 in r["sources"]]
         assert {r["instrument"] for r in result} == BLR_KAZ_2020
         for instrument in BLR_KAZ_2020:
             mine = [r for r in result if r["instrument"] == instrument]
@@ -324,7 +334,7 @@ class TestRealGraph:
 
     def test_binding_blr_kaz_2000(self, real_store):
         result = rows(real_store, "agreements-binding", countries="BLR,KAZ", on="2000-01-01")
-        assert {r["instrument"] for r in result if r["document"] == DOC0} == BLR_KAZ_2020 - {
+        assert {r["instrument"] for r in result if DOC0 in r["sources"]} == BLR_KAZ_2020 - {
             "cis-coordinated-migration-policy-decision-2007", "migrant-workers-legal-status-agreement-2010"}
 
     def test_binding_blr_rus_2020(self, real_store):
@@ -453,7 +463,11 @@ PARITY = [
     ("agreements-binding", {"countries": "BLR", "on": "2010-01-01"}),
     ("agreements-of", {"country": "GEO", "on": "2005-06-30"}),
     ("agreements-of", {"country": "KGZ", "on": "2000-06-01"}),
+    ("agreements-binding", {"countries": "BLR,KGZ", "on": "2000-06-01", "uncertain": "yes"}),
     ("parties", {"agreement": "cu-ces-treaty-1999"}),
+    ("claims", {"agreement": "cu-ces-treaty-1999"}),
+    ("claims", {"agreement": "cu-ces-treaty-1999", "party": "KGZ"}),
+    ("duplicate-candidates", {}),
     ("parties", {"agreement": CIS_PROG}),
     ("members", {"organisation": "cis", "on": "2000-01-01"}),
     ("members", {"organisation": "ces", "on": "2012-01-01"}),

@@ -34,10 +34,17 @@ def test_example_binds(name, example):
 def test_example_returns_rows_on_the_shipped_graph(request, name, example):
     # Queries about the statistical tables run on the full graph; the others on the curated one.
     store = request.getfixturevalue("full_store" if name in TABLE_QUERIES else "shipped_store")
-    assert mrkg.query(name, store=store, **example).rows, f"mrkg query {name} {example} returned no rows"
+    rows = mrkg.query(name, store=store, **example).rows
+    if name in EMPTY_WHEN_REVIEWED:
+        assert rows == [], f"mrkg query {name} lists pairs nobody has reviewed: {rows}"
+    else:
+        assert rows, f"mrkg query {name} {example} returned no rows"
 
 
 TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies"}
+# A review list: empty on the shipped graph once every candidate is decided in curated/matches.yaml
+# (its rows are tested on hand-made records in test_consolidate.py).
+EMPTY_WHEN_REVIEWED = {"duplicate-candidates"}
 
 
 def test_every_query_has_an_example_line():

@@ -17,6 +17,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from mrkg.graph import consolidate
 from mrkg.graph.assemble import to_dataset
 from mrkg.graph.checks import check_shapes, run_violation_queries, union_graph, violation_queries
 from mrkg.loaders import read_sources
@@ -42,7 +43,10 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 @pytest.fixture(scope="module")
 def real() -> Graph:
-    return union_graph(to_dataset(read_sources()))
+    """The graph as the build checks it: every source's records and the consolidated layer."""
+    data = to_dataset(read_sources())
+    consolidate.add_to(data, consolidate.consolidate(data))
+    return union_graph(data)
 
 
 def copy(graph: Graph) -> Graph:
@@ -304,18 +308,82 @@ def _shape_labelled(g: Graph) -> URIRef:
     return unit
 
 
+def _shape_instrument_record(g: Graph) -> URIRef:
+    row = pick(g, "?r a mrkg:InstrumentRecord ; dcterms:title ?t .")
+    g.add((row["r"], DCTERMS.title, Literal("A second title", lang="en")))  # one title per record
+    return row["r"]
+
+
+def _shape_consolidated_participation(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:ConsolidatedParticipation ; mrkg:entryIntoForce ?d .")
+    g.add((row["p"], MRKG.entryIntoForce, Literal("1900-01-01", datatype=XSD_DATE)))  # two statuses possible
+    return row["p"]
+
+
+def _shape_consolidated(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:ConsolidatedParticipation ; mrkg:sourcesCited ?s .")
+    g.remove((row["p"], DCTERMS.source, None))  # a consolidated statement lists its sources
+    return row["p"]
+
+
+def _shape_consolidated_membership(g: Graph) -> URIRef:
+    row = pick(g, "?m a mrkg:ConsolidatedMembership .")
+    replace(g, row["m"], ORG.member, iris.organisation("cis"))
+    return row["m"]
+
+
+def _shape_status_period(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:StatusPeriod .")
+    g.remove((row["p"], MRKG.inForceState, None))
+    return row["p"]
+
+
+def _shape_treaty_rule(g: Graph) -> URIRef:
+    row = pick(g, "?r a mrkg:TreatyRule .")
+    replace(g, row["r"], MRKG.delayMonths, Literal("three"))
+    return row["r"]
+
+
+def _shape_role(g: Graph) -> URIRef:
+    row = pick(g, "?r a mrkg:MigrationRoleClassification .")
+    replace(g, row["r"], MRKG.migrationRole, iris.country("BLR"))  # a role is a concept, not a country
+    return row["r"]
+
+
+def _shape_zone(g: Graph) -> URIRef:
+    row = pick(g, "?z a mrkg:ProgrammeZone .")
+    g.remove((row["z"], MRKG.zoneOf, None))
+    return row["z"]
+
+
 SHAPE_CASES = {
     "Instrument": _shape_instrument,
+    "RoleClassification": _shape_role,
+    "ProgrammeZone": _shape_zone,
+    "InstrumentRecord": _shape_instrument_record,
+    "ConsolidatedParticipation": _shape_consolidated_participation,
+    "Consolidated": _shape_consolidated,
+    "ConsolidatedMembership": _shape_consolidated_membership,
+    "StatusPeriod": _shape_status_period,
+    "TreatyRule": _shape_treaty_rule,
     "NationalAct": _shape_national_act,
     "Cited": _shape_cited,
     "Participation": _shape_participation,
-    "PartialDate": _shape_partial_date,
+    "DateOrRange": _shape_partial_date,
     "Membership": _shape_membership,
     "Observation": _shape_observation,
     "Country": _shape_country,
     "SourceDocument": _shape_source_document,
     "Labelled": _shape_labelled,
 }
+
+
+def test_every_shape_has_a_case():
+    from mrkg.ontology import SHAPES_FILE
+    from rdflib.namespace import SH
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    named = {str(s).rsplit("#", 1)[1] for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+    assert named - {"PartialDate"} == set(SHAPE_CASES)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPE_CASES), ids=lambda shape: f"shapes:{shape}")

@@ -127,9 +127,9 @@ def test_each_view_renders_offline_with_the_graph(browser, real_store, tmp_path,
     # Tooltips carry the facts and their source; the details panel links the entity IRI.
     node_id, node = next((i, n) for i, n in view.nodes.items() if n.iri)
     title = browser.execute_script("return mrkgView.nodes.get(arguments[0]).title", node_id)
-    assert title.startswith(node.label) and "\nsource: " in title
+    assert title.startswith(node.label) and ("\nsource: " in title or "\nsources: " in title)
     edge_title = browser.execute_script("return mrkgView.edges.get('e0').title")
-    assert "source: " in edge_title
+    assert "source: " in edge_title or "sources: " in edge_title
     browser.execute_script("mrkgView.showNode(arguments[0])", node_id)
     link = browser.execute_script("var a = document.querySelector('#details-link a'); return [a.href, a.textContent]")
     assert link == [node.iri, node.iri]

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
+from mrkg.graph import consolidate
 from mrkg.graph.assemble import add_ontology
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, ORG, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, TIME
@@ -37,8 +38,10 @@ def _date(text: str) -> Literal:
 
 
 def dataset(fixture: Fixture) -> Dataset:
+    """The records as a source would give them, consolidated as the build does."""
     data = Dataset()
     g = data.graph(GRAPH)
+    g.add((DOCUMENT, RDF.type, MRKG.SourceDocument))
     g.add((DOCUMENT, DCTERMS.identifier, Literal("fixture.txt")))
     for code, label in fixture.countries.items():
         node = iris.country(code)
@@ -54,9 +57,13 @@ def dataset(fixture: Fixture) -> Dataset:
         node = iris.instrument(ident)
         g.add((node, RDF.type, MRKG.InternationalAgreement))
         g.add((node, DCTERMS.identifier, Literal(ident)))
-        g.add((node, RDFS.label, Literal(title)))
-        g.add((node, DCTERMS.source, DOCUMENT))
-        g.add((node, MRKG.locator, Literal(f"table of {ident}")))
+        record = iris.instrument_record(ident, "fixture-document")
+        g.add((record, RDF.type, MRKG.InstrumentRecord))
+        g.add((record, MRKG.recordOf, node))
+        g.add((record, DCTERMS.title, Literal(title, lang="en")))
+        g.add((record, MRKG.curatedRecord, Literal(True)))
+        g.add((record, DCTERMS.source, DOCUMENT))
+        g.add((record, MRKG.locator, Literal(f"table of {ident}")))
     for index, (ident, code, signed, in_force) in enumerate(fixture.participations):
         node = iris.entity("participation", ident, str(index))
         g.add((node, RDF.type, MRKG.Participation))
@@ -103,6 +110,8 @@ def dataset(fixture: Fixture) -> Dataset:
                           (DCTERMS.source, DOCUMENT), (MRKG.locator, Literal(f"flow row {index}")),
                           (MRKG.statisticalSource, source_node)):
             g.add((node, prop, obj))
+    add_ontology(data)
+    consolidate.add_to(data, consolidate.consolidate(data))
     return data
 
 

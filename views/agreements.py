@@ -15,24 +15,28 @@ from mrkg.queries.library import QueryError
 from mrkg.views import sparql
 from mrkg.views.model import Edge, EdgeStyle, Fact, Node, ViewGraph
 
-# agreements-of's statuses, grouped into the styles the legend explains.
-STATUS_CATEGORY = {
-    "in force": "in-force",
-    "not yet in force": "signed-only",
-    "consented (entry into force not recorded)": "signed-only",
-    "signed (entry into force not recorded)": "signed-only",
-    "signed (no date recorded)": "signed-only",
-    "withdrawn": "withdrawn",
-    "terminated": "withdrawn",
-    "suspended": "withdrawn",
-    "non-binding": "non-binding",
-    "draft": "draft",
-    "party (no dates recorded)": "undated",
-    "not yet signed": None,  # not a tie yet on the date: left out, and the page says so
-}
+def status_category(row: dict[str, str]) -> str | None:
+    """The legend's style of an agreements-of row: by whether the instrument is in force for the party
+    on the date (in force, uncertain), else by its status. None: not yet signed on the date."""
+    status = row["status"]
+    if row["in_force_on"] == "in force":
+        return "in-force"
+    if row["in_force_on"] == "uncertain":
+        return "uncertain"
+    if status == "not yet signed":
+        return None  # not a tie yet on the date: left out, and the page says so
+    if status in ("withdrawn", "terminated", "suspended"):
+        return "withdrawn"
+    if status in ("non-binding", "draft"):
+        return status
+    if status == "party (no dates recorded)":
+        return "undated"
+    return "signed-only"  # not yet in force, consented or signed with no entry into force recorded
+
 
 STATUS_STYLES = {
     "in-force": EdgeStyle("in force", "#2e7d32"),
+    "uncertain": EdgeStyle("in force or not: a deciding date known only within bounds", "#ef8a17", dashes=True),
     "signed-only": EdgeStyle("signed only (not in force on the date)", "#1f77b4", dashes=True),
     "withdrawn": EdgeStyle("withdrawn, terminated or suspended", "#c62828", dashes=True),
     "non-binding": EdgeStyle("non-binding", "#8c8c8c"),
@@ -67,8 +71,8 @@ def instrument_node(meta: dict[str, str]) -> Node:
     for name, key in (("type", "type_label"), ("date", "date"), ("policy areas", "areas")):
         if meta.get(key):
             facts.append(Fact(name, meta[key]))
-    if meta.get("document"):
-        facts.append(Fact("source", f"{meta['document']}, {meta.get('locator') or 'no locator'}"))
+    if meta.get("sources"):
+        facts.append(Fact("sources", meta["sources"]))
     return Node(id=f"instrument:{meta['instrument']}", label=_short(meta["title"]), kind="instrument",
                 facts=facts, iri=meta["instrumentIri"], size=10)
 
@@ -83,10 +87,10 @@ def party_node(iri: str, party: dict[str, str]) -> Node:
 def participation_edge(row: dict[str, str], category: str, source: str, target: str) -> Edge:
     facts = [Fact("status on the date", row["status"])]
     for name, key in (("signed", "signed"), ("consent", "consent"), ("consent date", "consent_date"),
-                      ("in force", "in_force"), ("withdrawn", "withdrawn")):
+                      ("in force", "in_force"), ("in force (basis)", "in_force_basis"), ("withdrawn", "withdrawn")):
         if row.get(key):
             facts.append(Fact(name, row[key]))
-    facts.append(Fact("source", f"{row['document']}, {row['locator']}"))
+    facts.append(Fact("sources", row["sources"]))
     return Edge(source=source, target=target, category=category, facts=facts)
 
 
@@ -102,7 +106,7 @@ def build(engine, on: dt.date, organisation=None, instrument_type=None, area=Non
         meta = selected.get(row["instrument"])
         if meta is None:
             continue
-        category = STATUS_CATEGORY[row["status"]]
+        category = status_category(row)
         if category is None:
             not_yet_signed += 1
             continue

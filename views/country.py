@@ -60,7 +60,7 @@ def build(engine, country: URIRef, code: str, on: dt.date, measure: URIRef, meas
     metadata = agreements.instruments(engine)
     skipped = 0
     for row in agreements.participations(engine, on, country):
-        category = agreements.STATUS_CATEGORY[row["status"]]
+        category = agreements.status_category(row)
         meta = metadata.get(row["instrument"])
         if category is None or meta is None:
             skipped += 1
@@ -84,11 +84,11 @@ def build(engine, country: URIRef, code: str, on: dt.date, measure: URIRef, meas
         facts = [Fact("programme", text["title"]), Fact("identifier", text["programme"])]
         if text["period"]:
             facts.append(Fact("period", text["period"]))
-        facts.append(Fact("source", f"{text['document']}, {text['locator']}"))
+        facts.append(Fact("sources", text["sources"]))
         programme = view.add_node(Node(id=f"programme:{text['programme']}", label=agreements._short(text["title"]),
                                        kind="programme", iri=text["programmeIri"], facts=facts, size=12))
         view.add_edge(Edge(source=centre.id, target=programme.id, category="programme",
-                           facts=[Fact("jurisdiction", code), Fact("source", f"{text['document']}, {text['locator']}")]))
+                           facts=[Fact("jurisdiction", code), Fact("sources", text["sources"])]))
 
     _partners(engine, view, country, code, measure, measure_id, year, source, source_id, top)
     if len(view.nodes) == 1:

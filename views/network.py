@@ -39,7 +39,7 @@ def agreements_graph(engine, on: dt.date) -> CountryGraph:
     bound: dict[str, set[str]] = {}
     for row in agreements.participations(engine, on):
         party = parties.get(row["country"])
-        if row["status"] == "in force" and party is not None and party["kind"] == "country":
+        if row["in_force_on"] == "in force" and party is not None and party["kind"] == "country":
             bound.setdefault(row["instrument"], set()).add(row["country"])
     graph = nx.Graph()
     for members in bound.values():

@@ -12,31 +12,26 @@ from mrkg.views.model import Edge, EdgeStyle, Fact, Node, ViewGraph
 
 MEMBERSHIP_STYLES = {
     "member": EdgeStyle("member on the date", "#2e7d32"),
+    "uncertain": EdgeStyle("member or not on the date: a date known only to the month or year", "#ef8a17",
+                           dashes=True),
     "not-yet": EdgeStyle("membership begins after the date", "#1f77b4", dashes=True),
     "ended": EdgeStyle("membership ended before the date", "#c62828", dashes=True),
     "undated": EdgeStyle("member, dates not recorded", "#c7c7c7", dashes=True),
 }
 
 
-def _by(value: str, last: bool) -> str:
-    """A date of any precision as a full day: its last possible day (``last``) or its first."""
-    if len(value) == 4:
-        return value + ("-12-31" if last else "-01-01")
-    if len(value) == 7:
-        return value + ("-31" if last else "-01")  # compared as text: "-31" is after every day of the month
-    return value[:10]
-
-
-def membership_category(start: str, end: str, on: dt.date) -> str:
-    """Like the named query ``members``: a start counts from its last possible day, an end from its first."""
+def membership_category(row: dict[str, str], on: dt.date) -> str:
+    """Like the named query ``members``, from the consolidated membership's bounds."""
     day = on.isoformat()
-    if not start and not end:
+    if not row["from"] and not row["to"]:
         return "undated"
-    if start and _by(start, last=True) > day:
+    if row["start_earliest"] and row["start_earliest"] > day:
         return "not-yet"
-    if end and _by(end, last=False) <= day:
+    if row["end_latest"] and row["end_latest"] <= day:
         return "ended"
-    return "member"
+    started = not row["from"] or (row["start_latest"] and row["start_latest"] <= day)
+    ongoing = not row["to"] or (row["end_earliest"] and row["end_earliest"] > day)
+    return "member" if started and ongoing else "uncertain"
 
 
 def memberships(engine, organisation: URIRef | None = None, member: URIRef | None = None) -> list[dict[str, str]]:
@@ -51,9 +46,8 @@ def membership_edge(row: dict[str, str], on: dt.date, source: str, target: str) 
         period = f"from {row['from']}" if row["from"] else f"until {row['to']}"
     else:
         period = "dates not recorded"
-    facts = [Fact("membership", period)]
-    facts.append(Fact("source", f"{row['document'] or 'no document'}, {row['locator'] or 'no locator'}"))
-    return Edge(source=source, target=target, category=membership_category(row["from"], row["to"], on),
+    facts = [Fact("membership", period), Fact("sources", row["sources"])]
+    return Edge(source=source, target=target, category=membership_category(row, on),
                 facts=facts, label=period if period != "dates not recorded" else "")
 
 
@@ -82,7 +76,8 @@ def build(engine, organisation: URIRef, identifier: str, on: dt.date) -> ViewGra
         raise ViewError(f"the graph records no members of {identifier!r}; organisations with members have a "
                         "count in `mrkg list organisations`")
     view = ViewGraph(title=f"Members of {meta['label']} over time", edge_styles=dict(MEMBERSHIP_STYLES))
-    view.filters = ["every recorded membership, with its period", f"edge style: membership on {on.isoformat()}"]
+    view.filters = ["every member, its membership combined from every source, with its period",
+                    f"edge style: membership on {on.isoformat()}"]
     centre = view.add_node(organisation_node(meta))
     parties = sparql.parties(engine)
     for row in rows:
