@@ -386,7 +386,21 @@ def consolidate(dataset: Dataset) -> Consolidated:
     _memberships(graphs, out)
     _possible_duplicates(graphs, out, parties, instruments)
     out.discrepancies.sort(key=lambda d: str(d.node))
+    _disputed(out)
     return out
+
+
+def _disputed(out: Consolidated) -> None:
+    """Each source record involved in a date discrepancy says which of its dates are disputed,
+    so that the per-source view (``claims``) shows it without aggregating."""
+    labels = {str(prop): label for prop, (label, *_) in {**PARTICIPATION_DATES, **INSTRUMENT_DATES}.items()}
+    labels.update({str(TIME.hasBeginning): "membership start", str(TIME.hasEnd): "membership end"})
+    disputed: dict[str, set[str]] = defaultdict(set)
+    for found in out.discrepancies:
+        for record in (found.a, found.b):
+            disputed[record].add(labels[found.date_property])
+    for record, names in sorted(disputed.items()):
+        out.add(URIRef(record), MRKG.disputedDates, Literal(", ".join(sorted(names))))
 
 
 def add_to(dataset: Dataset, consolidated: Consolidated) -> None:
@@ -716,6 +730,17 @@ def _memberships(graphs: Graphs, out: Consolidated) -> None:
 def is_proper_title(title: str) -> bool:
     """A title that says what kind of instrument it is, not only whose (R6)."""
     return bool(PROPER.search(title))
+
+
+def is_names_only(title: str, names: Iterable[str]) -> bool:
+    """True when nothing is left of ``title`` once the ``names`` (of countries, organisations) and
+    the words and signs that join them are taken out: "Belarus Russia", "Armenia - Kyrgyz",
+    "Eurasian Economic Community (EAEC)"."""
+    rest = title
+    for name in sorted(set(names), key=len, reverse=True):
+        rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\([A-Z]{2,6}\)", " ", rest)  # acronyms in brackets
+    return not re.sub(r"\b(and|the|of|between)\b|[\s\-–,&()/.]", "", rest, flags=re.IGNORECASE)
 
 
 def _titles(graphs: Graphs, out: Consolidated, parties: dict[str, set[str]],

@@ -180,6 +180,7 @@ class MRKG(DefinedNamespace):
     denunciationDate: URIRef
     destination: URIRef
     difference: URIRef
+    disputedDates: URIRef
     endEarliest: URIRef
     endLatest: URIRef
     entryIntoForce: URIRef
