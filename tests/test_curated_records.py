@@ -22,7 +22,7 @@ from mrkg.loaders import (
     organisations, read_sources,
 )
 from mrkg.loaders.treaty_tables import POST_SOVIET
-from mrkg.loaders.types import PartialDate, Period, parse_partial_date
+from mrkg.loaders.types import DateRange, PartialDate, Period, parse_date_or_range, parse_partial_date
 
 SOURCES = read_sources()
 REGISTRY = SOURCES.registry
@@ -106,23 +106,24 @@ def _is_place(value: str) -> bool:
     return REGISTRY.has("country", value) or REGISTRY.has("area", value)
 
 
-def _assert_in_order(named_dates: list[tuple[str, PartialDate | None]], record_id: str) -> None:
-    """Each given date is not certainly after any later-listed one (precision respected)."""
+def _assert_in_order(named_dates: list[tuple[str, PartialDate | DateRange | None]], record_id: str) -> None:
+    """Each given date is not certainly after any later-listed one (precision and ranges respected)."""
     given = [(name, date) for name, date in named_dates if date is not None]
     for i, (first_name, first) in enumerate(given):
         for second_name, second in given[i + 1:]:
-            assert first.earliest <= second.latest, (
+            assert first.earliest is None or second.latest is None or first.earliest <= second.latest, (
                 f"{record_id}: {first_name} {first} is after {second_name} {second}"
             )
 
 
-def _assert_parses(value: PartialDate | None, field: str) -> None:
+def _assert_parses(value: PartialDate | DateRange | None, field: str) -> None:
     if value is None:
         return
-    assert isinstance(value, PartialDate), f"{field} is not a PartialDate"
-    again = parse_partial_date(str(value))
+    assert isinstance(value, (PartialDate, DateRange)), f"{field} is not a date or a date range"
+    again = parse_date_or_range(str(value))
     assert again == value, f"{field} {value} does not parse back to itself"
-    assert value.earliest <= value.latest, f"{field} {value}: earliest after latest"
+    assert value.earliest is None or value.latest is None or value.earliest <= value.latest, (
+        f"{field} {value}: earliest after latest")
 
 
 def test_there_are_records_of_every_kind():
