@@ -340,10 +340,23 @@ class TestRealGraph:
     def test_binding_blr_rus_2020(self, real_store):
         result = rows(real_store, "agreements-binding", countries="BLR,RUS", on="2020-01-01")
         instruments = {r["instrument"] for r in result}
-        assert "cu-ces-treaty-1999" not in instruments  # Russia's entry into force is not recorded
+        assert "cu-ces-treaty-1999" in instruments  # every reading of Russia's two dates is before 2020
         assert "blr-rus-equal-rights-treaty-1998" in instruments
         assert {r["in_force"] for r in result if r["instrument"] == "blr-rus-equal-rights-treaty-1998"} == {
             "2009-02-04"}
+
+    def test_binding_blr_rus_2010_reads_russias_entry_into_force_as_a_range(self, real_store):
+        result = rows(real_store, "agreements-binding", countries="BLR,RUS", on="2010-01-01")
+        rus = [r for r in result if r["instrument"] == "cu-ces-treaty-1999" and r["party"] == "RUS"]
+        assert [(r["in_force"], r["in_force_on"]) for r in rus] == [("[1999-09-26..2001-07-02]", "in force")]
+        assert "deepening-integration-treaty-1996" in {r["instrument"] for r in result}
+
+    def test_binding_blr_rus_2000_is_uncertain_for_the_1999_treaty(self, real_store):
+        certain = rows(real_store, "agreements-binding", countries="BLR,RUS", on="2000-01-01")
+        assert "cu-ces-treaty-1999" not in {r["instrument"] for r in certain}
+        either = rows(real_store, "agreements-binding", countries="BLR,RUS", on="2000-01-01", uncertain="yes")
+        assert {(r["party"], r["in_force_on"]) for r in either if r["instrument"] == "cu-ces-treaty-1999"} == {
+            ("BLR", "in force"), ("RUS", "uncertain")}
 
     def test_parties_education_agreement(self, real_store):
         result = rows(real_store, "parties", agreement="education-equal-access-agreement-1998")
