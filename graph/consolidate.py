@@ -43,7 +43,8 @@ R7 **Status on any date, computed once.** From its consolidated dates and the in
    and termination, each participation gets a timeline of status periods (``mrkg:StatusPeriod``:
    from, until, a status such as "in force", "not yet in force", "withdrawn" or "uncertain (entry
    into force: 1999-09-26 to 2001-07-02)", and whether the instrument is in force for the party:
-   in force, not in force or uncertain). A date falls in exactly one period, so an instrument has
+   in force, not in force, uncertain, or not known where no source records the entry into force of a
+   signed or consented participation). A date falls in exactly one period, so an instrument has
    one status per party on any date, and every query reads the same answer.
 R8 **Possible duplicates.** Two instruments with the same year of signature and the same parties,
    or with at least three parties of one all among those of the other (a treaty and the same treaty
@@ -567,7 +568,10 @@ def _participations(graphs: Graphs, out: Consolidated, rules: dict, instruments:
 # ---------------------------------------------------------------------------
 
 YES, MAYBE, NO = 2, 1, 0
-ANSWERS = {YES: MRKG.InForce, MAYBE: MRKG.InForceUncertain, NO: MRKG.NotInForce}
+# Not an answer the dates combine into (so outside the YES/MAYBE/NO order): a participation whose entry into
+# force no source records, after its signature or consent, is neither certainly in force nor certainly not.
+NOT_KNOWN = -1
+ANSWERS = {YES: MRKG.InForce, MAYBE: MRKG.InForceUncertain, NO: MRKG.NotInForce, NOT_KNOWN: MRKG.InForceNotKnown}
 
 
 @dataclass(frozen=True)
@@ -575,7 +579,7 @@ class Period:
     start: dt.date | None  # None: since ever
     until: dt.date | None  # exclusive; None: ongoing
     status: str
-    answer: int  # YES, MAYBE or NO: is the instrument in force for the party
+    answer: int  # YES, MAYBE, NO or NOT_KNOWN: is the instrument in force for the party
 
 
 def reached(event, day: dt.date) -> int:
@@ -629,12 +633,12 @@ def status_on(kind: str, events: dict, day: dt.date, consented: bool, signatory:
     if events["entry into force"] is not None:
         return "not yet in force", NO
     if state["consent"] != NO or (consented and events["consent"] is None):
-        return "consented (entry into force not recorded)", NO
+        return "consented (entry into force not recorded)", NOT_KNOWN
     if events["signature"] is not None:
-        return "signed (entry into force not recorded)", NO
+        return "signed (entry into force not recorded)", NOT_KNOWN
     if signatory:
-        return "signed (no date recorded)", NO
-    return "party (no dates recorded)", NO
+        return "signed (no date recorded)", NOT_KNOWN
+    return "party (no dates recorded)", NOT_KNOWN
 
 
 EVENTS = {"signature": MRKG.signatureDate, "consent": MRKG.consentDate, "entry into force": MRKG.entryIntoForce,

@@ -91,6 +91,7 @@ class MRKG(DefinedNamespace):
     InForce: URIRef
     InForceState: URIRef
     InForceUncertain: URIRef
+    InForceNotKnown: URIRef
     InformationSystem: URIRef
     Instrument: URIRef
     InstrumentRecord: URIRef

@@ -293,11 +293,16 @@ class TestStatusTimeline:
             (D(2010, 1, 1), None, "terminated", c.NO),
         ]
 
-    def test_no_dates_or_only_a_consent(self):
-        assert timeline() == [(None, None, "party (no dates recorded)", c.NO)]
-        assert timeline(consent="2001") == [(None, D(2001, 1, 1), "party (no dates recorded)", c.NO),
+    def test_no_dates_or_only_a_consent_is_not_known_not_out_of_force(self):
+        assert timeline() == [(None, None, "party (no dates recorded)", c.NOT_KNOWN)]
+        assert timeline(consent="2001") == [(None, D(2001, 1, 1), "party (no dates recorded)", c.NOT_KNOWN),
                                             (D(2001, 1, 1), None, "consented (entry into force not recorded)",
-                                             c.NO)]
+                                             c.NOT_KNOWN)]
+
+    def test_signed_with_no_entry_into_force_is_not_known_after_signature_only(self):
+        assert timeline(signature="1999-02-26") == [
+            (None, D(1999, 2, 26), "not yet signed", c.NO),
+            (D(1999, 2, 26), None, "signed (entry into force not recorded)", c.NOT_KNOWN)]
 
     def test_non_binding_and_draft_instruments_never_bind(self):
         assert timeline(kind="non-binding", **{"entry into force": "2000"}) == [(None, None, "non-binding", c.NO)]

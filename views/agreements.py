@@ -37,7 +37,8 @@ def status_category(row: dict[str, str]) -> str | None:
 STATUS_STYLES = {
     "in-force": EdgeStyle("in force", "#2e7d32"),
     "uncertain": EdgeStyle("in force or not: a deciding date known only within bounds", "#ef8a17", dashes=True),
-    "signed-only": EdgeStyle("signed only (not in force on the date)", "#1f77b4", dashes=True),
+    "signed-only": EdgeStyle("signed or consented only (not yet in force, or entry into force not recorded)", "#1f77b4",
+                             dashes=True),
     "withdrawn": EdgeStyle("withdrawn, terminated or suspended", "#c62828", dashes=True),
     "non-binding": EdgeStyle("non-binding", "#8c8c8c"),
     "draft": EdgeStyle("draft", "#9467bd", dashes=True),
