@@ -44,15 +44,20 @@ def repeated(values) -> dict:
     return {value: n for value, n in Counter(values).items() if n > 1}
 
 
+NOT_RECORDED = {"consented (entry into force not recorded)", "signed (entry into force not recorded)",
+                "signed (no date recorded)", "party (no dates recorded)"}
+
+
 def test_agreements_of_gives_one_row_and_one_status_per_instrument_for_every_country(real_store, parties):
     assert len(parties) > 60
     for day in DATES:
         for code in parties:
             result = rows(real_store, "agreements-of", country=code, on=day)
             assert not repeated(r["instrument"] for r in result), (code, day)
-            assert all(r["in_force_on"] in ("in force", "not in force", "uncertain") for r in result)
+            assert all(r["in_force_on"] in ("in force", "not in force", "uncertain", "not known") for r in result)
             assert all((r["status"] == "in force") == (r["in_force_on"] == "in force") for r in result)
             assert all(r["status"].startswith("uncertain") == (r["in_force_on"] == "uncertain") for r in result)
+            assert all((r["status"] in NOT_RECORDED) == (r["in_force_on"] == "not known") for r in result)
 
 
 def test_agreements_binding_gives_one_row_per_instrument_and_party(real_store):
