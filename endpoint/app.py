@@ -246,7 +246,9 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.graph_bytes(resolve.triples(description), fmt)
             return Response(body, headers={"Content-Type": fmt.content_type, **headers})
         local = pages.local_path(iri, base)
+        sections = await run_sync(_sections, evaluator, iri, base, max_rows)
         html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
+                            sections=sections,
                             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
         return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
@@ -287,6 +289,29 @@ class _CappedView:
         result, truncated = self.evaluator.run(text, bindings, self.max_rows)
         self.truncated = self.truncated or truncated
         return result
+
+
+def _sections(evaluator, iri: str, base: str, max_rows: int | None) -> list[dict]:
+    """The page's sections (``resolve.SECTIONS``): each named query's answer for this entity, with a
+    link to the same query, so the reader can take it further (CSV, JSON, other dates)."""
+    entity = resolve.entity_kind(iri, base)
+    if entity is None:
+        return []
+    kind, identifier = entity
+    sections = []
+    for name, param in resolve.SECTIONS.get(kind, ()):
+        named = named_queries()[name]
+        try:
+            bindings = bind(named, {param: identifier})
+        except QueryError:
+            continue  # not an identifier the query takes (a country IRI that is not an ISO code)
+        view = _CappedView(evaluator, max_rows)
+        result = run_named(view, named, bindings)
+        if result.rows:
+            sections.append({"name": name, "title": named.title, "question": named.question,
+                             "href": f"/queries/{name}?" + urllib.parse.urlencode({param: identifier}),
+                             "variables": result.variables, "rows": result.rows, "truncated": view.truncated})
+    return sections
 
 
 def _views(iri: str, base: str) -> list[tuple[str, str, str]]:

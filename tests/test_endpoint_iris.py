@@ -206,3 +206,42 @@ def test_named_query_views_validate_parameters(client):
     assert lines[0] == ",".join(get("members").columns)
     assert {line.split(",")[0] for line in lines[1:]} == {"BLR", "KAZ", "RUS"}
     assert client.get("/queries", headers={"Accept": "text/html"}).status_code == 200
+
+
+def section_rows(html: str, query: str) -> list[list[str]]:
+    """The cells of the page section that a named query fills (text, tags stripped)."""
+    table = re.search(rf'<table class="section" data-query="{query}">(.*?)</table>', html, re.S)
+    assert table, f"no section {query!r} on the page"
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)[1:]
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in rows]
+
+
+def test_instrument_page_sections_are_the_named_queries_answers(client, engine):
+    from mrkg.queries.execute import run_named
+    from mrkg.queries.library import bind
+
+    html = client.get("/id/instrument/cu-ces-treaty-1999", headers={"Accept": "text/html"}).text
+    for query in ("parties", "claims"):
+        named = get(query)
+        expected = run_named(engine, named, bind(named, {"agreement": "cu-ces-treaty-1999"}))
+        shown = section_rows(html, query)
+        assert len(shown) == len(expected.rows) > 0
+        first = expected.variables[0]
+        assert [row[0] for row in shown] == [str(row[first] or "") for row in expected.rows]
+    parties = section_rows(html, "parties")
+    assert sorted(row[0] for row in parties) == ["BLR", "KAZ", "KGZ", "RUS", "TJK"]  # one row per party
+    assert any("[1999-09-26..2001-07-02]" in cell for row in parties for cell in row)
+
+
+def test_country_page_lists_each_agreement_once_with_one_status(client):
+    html = client.get("/id/country/BLR", headers={"Accept": "text/html"}).text
+    rows = section_rows(html, "agreements-of")
+    instruments = [row[0] for row in rows]
+    assert len(instruments) > 10 and len(instruments) == len(set(instruments))
+    assert 'href="/queries/agreements-of?country=BLR"' in html
+
+
+def test_pages_of_other_kinds_have_no_query_sections(client):
+    html = client.get("/id/measure/migrant-stock", headers={"Accept": "text/html"}).text
+    assert 'class="section"' not in html
