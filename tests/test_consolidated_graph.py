@@ -97,6 +97,11 @@ def test_timeline_repeats_no_event(real_store, parties):
         assert not repeated((r["date"], r["event"], r["id"]) for r in result), code
 
 
+def test_instruments_of_a_country_repeat_none(real_store, parties):
+    for code in parties:
+        assert not repeated(r["instrument"] for r in rows(real_store, "instruments", country=code)), code
+
+
 def test_members_lists_each_member_once(real_store):
     organisations = [r["id"] for r in sparql(real_store, """
         PREFIX org: <http://www.w3.org/ns/org#>
