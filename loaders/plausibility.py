@@ -147,7 +147,8 @@ def future_date_problems(records: dict[str, list[Located]], problems: Problems, 
                 earliest = _earliest(value)
                 if earliest is not None and earliest > today:
                     problems.add(located.file, located.line, _record_name(located.record), path,
-                                 f"{path.rsplit('.', 1)[-1]} {value} is after the build date {today}",
+                                 f"{path.rsplit('.', 1)[-1]} {getattr(value, 'text', value)} is after the "
+                                 f"build date {today}",
                                  "a date that has passed; only a plan may lie ahead (an observation with "
                                  "status planned, a programme's period)")
 
