@@ -13,7 +13,8 @@ from pathlib import Path
 
 from mrkg.loaders import (
     countries, desta_treaties, documents, gptad_treaties, huggo_treaties, icmw_status, instrument_matches,
-    instruments, memberships, observations, organisations, place_names, roles, treaty_provisions, vocabularies, zones,
+    instruments, memberships, observations, organisations, place_names, plausibility, roles, treaty_provisions,
+    vocabularies, zones,
 )
 from mrkg.loaders.base import Located
 from mrkg.loaders.registry import Registry
@@ -64,6 +65,7 @@ def read_sources(root: Path | str | None = None) -> Sources:
     problems = Problems()
     for module in LOADERS:
         sources.records[module.__name__] = list(module.read(root, sources.registry, problems))
+    plausibility.future_date_problems(sources.records, problems, plausibility.build_date())
     problems.raise_if_any()
     return sources
 

@@ -15,6 +15,7 @@ from pydantic import Field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from mrkg.loaders import plausibility
 from mrkg.loaders.base import Located, display
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems, read_csv
@@ -58,6 +59,9 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
     for record in sorted(records, key=lambda r: r.code):
         registry.define(KIND, record.code, "pycountry", record)
         yield Located(iris.REFERENCE_GRAPH, None, record, "pycountry", None)
+    # Which codes are states, and when they existed: read here so that every later loader that
+    # names a party can check it.
+    plausibility.read_reference(root, registry, problems)
 
 
 def _wikidata_links(root: Path, problems: Problems) -> dict[str, str]:

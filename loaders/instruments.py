@@ -15,6 +15,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from mrkg.loaders import plausibility
 from mrkg.loaders.base import Located, cite, curated_files, document_graph, period_triples, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
@@ -86,36 +87,48 @@ class PartyRecord(Record):
     @classmethod
     def _known_party(cls, value: str, info: ValidationInfo) -> str:
         registry = (info.context or {}).get("registry")
-        if registry is not None and not (registry.has("country", value) or registry.has("organisation", value)):
-            raise ValueError(
-                f"unknown party {value!r}; parties are ISO 3166 alpha-3 country codes (e.g. BLR) "
-                "or organisation identifiers from curated/organisations.yaml (e.g. eu)"
-            )
+        if registry is not None and (problem := plausibility.party_kind_problem(registry, value)):
+            raise ValueError(problem)
         return value
 
+    def dated(self) -> list[tuple[str, object]]:
+        """Each date of the participation with the name a message gives it."""
+        return [(name, value) for name, value in (
+            ("signature", self.signed), ("consent", self.consent_date), ("entry into force", self.in_force),
+            ("denunciation", self.denounced), ("withdrawal", self.withdrawn), ("suspension", self.suspended),
+            ("suspension end", self.suspension_ended)) if value is not None]
+
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "PartyRecord":
-        if _before(self.in_force, self.signed):
-            raise ValueError(f"entry into force {self.in_force} is before signature {self.signed}")
-        if _before(self.consent_date, self.signed):
-            raise ValueError(f"consent {self.consent_date} is before signature {self.signed}")
-        if _before(self.in_force, self.consent_date):
-            raise ValueError(f"entry into force {self.in_force} is before consent {self.consent_date}")
-        for name, earlier in (("entry into force", self.in_force), ("consent", self.consent_date),
-                              ("signature", self.signed)):
-            if _before(self.withdrawn, earlier):
-                raise ValueError(f"withdrawal {self.withdrawn} is before {name} {earlier}")
-            if _before(self.denounced, earlier):
-                raise ValueError(f"denunciation {self.denounced} is before {name} {earlier}")
-        if _before(self.withdrawn, self.denounced):
-            raise ValueError(f"withdrawal {self.withdrawn} is before its denunciation {self.denounced}")
-        if _before(self.suspension_ended, self.suspended):
-            raise ValueError(f"suspension end {self.suspension_ended} is before suspension {self.suspended}")
+    def _dates_in_order(self, info: ValidationInfo) -> "PartyRecord":
         if self.suspension_ended is not None and self.suspended is None:
             raise ValueError("suspension_ended is given without suspended")
         if self.consent_date is not None and self.consent is None:
             raise ValueError("consent_date is given without consent (ratification, accession, ...)")
+        # Every rule that is broken, in one message: a record with two slips shows both.
+        broken = [f"{later_name} {later} is before {earlier_name} {earlier}"
+                  for later_name, later, earlier_name, earlier in self._order_pairs()
+                  if _before(later, earlier)]
+        registry = (info.context or {}).get("registry")
+        if registry is not None:
+            broken += [problem for name, value in self.dated()
+                       if (problem := plausibility.existence_problem(registry, self.party, name, value))]
+        if broken:
+            raise ValueError("; ".join(broken))
         return self
+
+    def _order_pairs(self) -> Iterator[tuple[str, object, str, object]]:
+        """(later, earlier) pairs of the chronology signature <= consent <= entry into force <=
+        denunciation <= withdrawal, with suspension after signature and its end after it."""
+        yield "consent", self.consent_date, "signature", self.signed
+        yield "entry into force", self.in_force, "signature", self.signed
+        yield "entry into force", self.in_force, "consent", self.consent_date
+        for name, earlier in (("entry into force", self.in_force), ("consent", self.consent_date),
+                              ("signature", self.signed)):
+            yield "withdrawal", self.withdrawn, name, earlier
+            yield "denunciation", self.denounced, name, earlier
+        yield "withdrawal", self.withdrawn, "its denunciation", self.denounced
+        yield "suspension", self.suspended, "signature", self.signed
+        yield "suspension end", self.suspension_ended, "suspension", self.suspended
 
 
 class InstrumentRecord(Record):
@@ -195,13 +208,16 @@ class InstrumentRecord(Record):
             raise ValueError(f"entry into force {self.entry_into_force} is before signature or adoption {self.date}")
         if _before(self.termination, self.entry_into_force):
             raise ValueError(f"termination {self.termination} is before entry into force {self.entry_into_force}")
+        if _before(self.termination, self.date):
+            raise ValueError(f"termination {self.termination} is before signature or adoption {self.date}")
         seen: set[str] = set()
         for party in self.parties:
             if party.party in seen:
                 raise ValueError(f"party {party.party} is listed twice")
             seen.add(party.party)
-            if _before(party.in_force, self.date):
-                raise ValueError(f"entry into force {party.in_force} for {party.party} is before signature {self.date}")
+            for name, value in party.dated():
+                if _before(value, self.date):
+                    raise ValueError(f"{name} {value} for {party.party} is before signature {self.date}")
         return self
 
 
@@ -218,7 +234,21 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
             if target is not None and not registry.has(KIND, target):
                 problems.add(located.file, located.line, located.record.id, field,
                              f"unknown instrument {target!r}", "the id of an instrument in some instruments.yaml")
+    _report_cycles(records, problems)
     yield from records
+
+
+def _report_cycles(records: list[Located[InstrumentRecord]], problems: Problems) -> None:
+    """One problem per cycle of amends or of part_of, at its first member in reading order."""
+    where = {located.record.id: located for located in records}
+    for field, verb in (("amends", "amends"), ("part_of", "is part of")):
+        edges = {r.record.id: getattr(r.record, field) for r in records if getattr(r.record, field) is not None}
+        for cycle in plausibility.cycles(edges):
+            first = where[cycle[0]]
+            chain = f" {verb} ".join(cycle + [cycle[0]])
+            problems.add(first.file, first.line, first.record.id, field,
+                         f"{field} forms a cycle of {len(cycle)} instruments: {chain}",
+                         f"an instrument that {verb} another never leads back to itself")
 
 
 def triples(located: Located[InstrumentRecord]) -> Iterator[tuple]:

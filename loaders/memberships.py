@@ -14,6 +14,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from mrkg.loaders import plausibility
 from mrkg.loaders.base import Located, cite, curated_files, document_graph, read_yaml_list
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems
@@ -45,9 +46,15 @@ class MembershipRecord(Record):
         return known("country", value, info, "members are ISO 3166 alpha-3 country codes such as BLR")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "MembershipRecord":
+    def _ordered(self, info: ValidationInfo) -> "MembershipRecord":
         if self.start and self.end and self.end.latest < self.start.earliest:
             raise ValueError(f"membership ends ({self.end}) before it starts ({self.start})")
+        registry = (info.context or {}).get("registry")
+        if registry is not None:
+            existence = [problem for what, date in (("membership from", self.start), ("membership to", self.end))
+                         if (problem := plausibility.existence_problem(registry, self.member, what, date))]
+            if existence:
+                raise ValueError("; ".join(existence))
         return self
 
 

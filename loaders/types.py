@@ -65,6 +65,19 @@ class PartialDate:
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
+# The earliest year a source may give. The sources describe migration regimes from the
+# twentieth century on (the earliest date they hold is the 1951 Refugee Convention); an earlier
+# year is far more likely a typing slip (1199 for 1999) than a fact.
+EARLIEST_YEAR = 1900
+
+
+def check_year(year: int, value: object) -> None:
+    """Refuse year 0 (there is none: 1 BC is followed by AD 1) and years before EARLIEST_YEAR."""
+    if year == 0:
+        raise ValueError(f"{value!r} has year 0, which does not exist (1 BC is followed by AD 1)")
+    if year < EARLIEST_YEAR:
+        raise ValueError(f"{value!r} is before {EARLIEST_YEAR}, the earliest year the sources may give")
+
 
 def parse_partial_date(value: object) -> PartialDate:
     if isinstance(value, PartialDate):
@@ -74,13 +87,14 @@ def parse_partial_date(value: object) -> PartialDate:
     if not isinstance(value, str) or not (match := _DATE.fullmatch(value)):
         raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
     year, month, day = match.groups()
+    check_year(int(year), value)
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError(f"{value!r} is an impossible date: month {month}")
     if day is not None:
-        try:
-            dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{value!r} is an impossible date: {year}-{month} has no day {day}") from None
+        last = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            raise ValueError(f"{value!r} is an impossible date: no such day, {year}-{month} has no day {day} "
+                             f"(it has {last} days)")
     return PartialDate(value)
 
 
@@ -179,8 +193,21 @@ def known(kind: str, value: str, info: ValidationInfo, hint: str) -> str:
     """Check that ``value`` is a known identifier of ``kind`` in the registry."""
     registry = (info.context or {}).get("registry")
     if registry is not None and not registry.has(kind, value):
-        raise ValueError(f"unknown {kind} {value!r}; {hint}")
+        raise ValueError(f"unknown {kind} {shown(value)}; {hint}")
     return value
+
+
+def shown(value: object) -> str:
+    """A code as a message quotes it, with anything but printable ASCII escaped (\\u0412 for a
+    Cyrillic В), so that a look-alike character cannot pass for the letter it resembles."""
+    text = str(value)
+    escaped = "".join(c if " " <= c <= "~" else
+                      (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") for c in text)
+    escaped = escaped.replace("'", "\\'")
+    if escaped == text.replace("'", "\\'"):
+        return f"'{escaped}'"
+    return f"'{escaped}' (contains non-ASCII characters)" if text.isprintable() else \
+        f"'{escaped}' (contains invisible or non-ASCII characters)"
 
 
 @dataclass(frozen=True)
@@ -211,13 +238,15 @@ def parse_period(value: object) -> Period:
         first, _, last = value.partition("/")
         if not (re.fullmatch(r"\d{4}", first) and re.fullmatch(r"\d{4}", last)):
             raise ValueError(f"{value!r} is not a period: a range is written YYYY/YYYY")
+        check_year(int(first), value)
+        check_year(int(last), value)
         if int(last) <= int(first):
             raise ValueError(f"{value!r} is not a period: the range ends before it starts")
         return Period(value, dt.date(int(first), 1, 1), dt.date(int(last), 12, 31))
-    try:
-        date = parse_partial_date(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a period: write YYYY, YYYY-MM, YYYY-MM-DD or YYYY/YYYY") from None
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a period: write YYYY, YYYY-MM, YYYY-MM-DD or YYYY/YYYY")
+    # A well-formed date that does not exist (2011-02-30, year 0) keeps its own message.
+    date = parse_partial_date(value)
     return Period(value, date.earliest, date.latest)
 
 
