@@ -55,6 +55,11 @@ def escape_unclear(text: str) -> str:
     return _WORD.sub(_escape_word, text)
 
 
+def _quoted(text: str) -> str:
+    """A name in quotes, as repr() writes it, without doubling the backslash of an escape."""
+    return repr(text) if "\\" not in text else "'" + text.replace("'", "\\'") + "'"
+
+
 @dataclass(frozen=True)
 class InputProblem:
     """One problem of the sources. Every text is stored with its unclear characters escaped (see
@@ -77,9 +82,9 @@ class InputProblem:
         where = self.file + (f":{self.line}" if self.line else "")
         parts = [where]
         if self.record:
-            parts.append(f"record {self.record!r}")
+            parts.append(f"record {_quoted(self.record)}")
         if self.field:
-            parts.append(f"field {self.field!r}")
+            parts.append(f"field {_quoted(self.field)}")
         text = ", ".join(parts) + f": {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
@@ -440,6 +445,9 @@ def csv_rows(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]
             if str(error) == "unexpected end of data":
                 raise MalformedCsv(previous + 1, "malformed CSV: a quoted cell that starts on this line "
                                                  "never ends (an unmatched quote)") from None
+            if str(error).endswith("expected after '\"'"):
+                raise MalformedCsv(reader.line_num, f"malformed CSV: a quoted cell is followed by text before the "
+                                                    f"next {delimiter!r} (a stray or unmatched quote)") from None
             raise MalformedCsv(reader.line_num, f"malformed CSV: {error}") from None
         if any('"' in cell for cell in cells):
             lines = lines if lines is not None else text.splitlines(keepends=True)
