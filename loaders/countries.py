@@ -7,6 +7,7 @@ Wikidata links are published only where the copied OWID extract gives them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -69,7 +70,7 @@ def _wikidata_links(root: Path, problems: Problems) -> dict[str, str]:
     links = {}
     for row in read_csv(path, WIKIDATA_COLUMNS, problems):
         code, uri = row.get("iso_alpha3"), row.get("wikidata_uri", "")
-        if code and uri.startswith("http://www.wikidata.org/entity/Q"):
+        if code and re.fullmatch(r"http://www\.wikidata\.org/entity/Q[0-9]{1,12}", uri):
             links[code] = uri.rsplit("/", 1)[1]
         elif code and uri:
             problems.add(display(path, root), row.line, code, "wikidata_uri", f"{uri!r} is not a Wikidata entity IRI",

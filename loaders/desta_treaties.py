@@ -42,6 +42,7 @@ from typing import Iterator
 
 from mrkg.loaders import treaty_tables as tt
 from mrkg.loaders.base import Located, display
+from mrkg.loaders.numbers import is_ascii_number
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import CsvRow, Problems, read_csv
 
@@ -98,7 +99,7 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
         kind = row.get("entry_type")
         if kind in TREATY_TYPES:
             number = row.get("number", "")
-            if not number.isdigit():
+            if not is_ascii_number(number):
                 problems.add(file, row.line, number, "number", f"{number!r} is not a treaty number",
                              "a whole number on a base treaty or protocol row")
                 continue
@@ -110,7 +111,7 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
                          "base_treaty, protocol or amendment, accession, withdrawal, negotiation or consolidated")
     for row in events:
         base = row.get("base_treaty", "")
-        if not base.isdigit() or int(base) not in treaties:
+        if not is_ascii_number(base) or int(base) not in treaties:
             problems.add(file, row.line, row.get("number"), "base_treaty",
                          f"{base!r} is not the number of a base treaty or protocol", "the number of its treaty")
             continue

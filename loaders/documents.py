@@ -7,11 +7,27 @@ of the source texts kept outside the repository (``../shared/seeds``); a
 whose rows curated records cite, like a document's tables; an ``official-text`` is
 a treaty's text or a depositary's notice published at a stable ``url`` (not copied:
 its records cite an article and quote it), named by an identifier instead of a file.
+
+Provenance is checked when documents.yaml is read, for every build (with or without the
+tables):
+
+* a dataset's ``path`` stays inside the sources folder (no ``..``, no absolute path) and its
+  file's SHA-256 is the ``sha256`` given; its folder has a ``SOURCE.txt`` saying where the copy
+  comes from. A source document's text is kept outside the sources folder (its ``sha256`` is
+  checked against that text by tests/test_quotes_verbatim.py where the texts are present);
+  an official text has no file and no sha256.
+* symbolic links are refused anywhere in the sources folder (a link, a link to a folder, a link
+  loop), and so is anything that is not a regular file or a folder (a FIFO would hang the
+  build): every file read is the file the folder holds, so a copy of the folder is the graph.
+* ``licence`` and ``url`` are absolute http(s) IRIs that N-Quads can hold (strict.iri_problem).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Iterator
 
@@ -21,9 +37,9 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS
 
-from mrkg.loaders.base import Located, read_yaml_list
+from mrkg.loaders.base import Located, display, read_yaml_list
 from mrkg.loaders.registry import Registry
-from mrkg.loaders.strict import Problems
+from mrkg.loaders.strict import Problems, iri_problem
 from mrkg.loaders.types import IDENTIFIER, Record, known
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, SCHEMA
@@ -43,8 +59,24 @@ class DocumentRecord(Record):
     # A dataset says who published it, which release it is and under which licence.
     publisher: str | None = None
     vintage: str | None = Field(default=None, min_length=1)
-    licence: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    licence: str | None = None
     citation: str | None = Field(default=None, min_length=1)
+
+    @field_validator("licence", "url")
+    @classmethod
+    def _iri(cls, value: str | None) -> str | None:
+        problem = iri_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _inside_sources(cls, value: str | None) -> str | None:
+        if value is not None and any(part in ("", ".", "..") for part in value.split("/")):
+            raise ValueError(f"path {value!r} has an empty, '.' or '..' segment; give the path of the copy "
+                             "under sources/datasets/, inside the sources folder")
+        return value
 
     @field_validator("publisher")
     @classmethod
@@ -87,10 +119,73 @@ class DocumentRecord(Record):
 
 
 def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located[DocumentRecord]]:
+    check_tree(root, problems)
     for located in read_yaml_list(root / "documents.yaml", root, "documents", DocumentRecord, "document-file",
                                   registry, problems, iris.REFERENCE_GRAPH, None, id_field="file"):
         registry.define(KIND, located.record.stem, located.file, located.record)
+        if located.record.kind == "dataset":
+            check_copy(root, located, problems)
         yield located
+
+
+def check_tree(root: Path, problems: Problems) -> None:
+    """Refuse every symbolic link and every entry that is neither a regular file nor a folder.
+
+    The walk does not follow links, so a link loop is reported like any other link.
+    """
+    for folder, folders, files in os.walk(root, followlinks=False):
+        for name in sorted(folders + files):
+            path = Path(folder) / name
+            shown = display(path, root)
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                problems.add(shown, None, None, None,
+                             f"is a symbolic link (to {os.readlink(path)!r}), which is not followed",
+                             "a regular file or folder inside the sources folder")
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                problems.add(shown, None, None, None, "is neither a regular file nor a folder",
+                             "a regular file or folder")
+        folders[:] = sorted(f for f in folders if not (Path(folder) / f).is_symlink())
+
+
+def check_copy(root: Path, located: Located[DocumentRecord], problems: Problems) -> None:
+    """A dataset's copy is inside the sources folder, is the file its sha256 names, and its folder
+    says where it comes from (SOURCE.txt)."""
+    record = located.record
+    path = root / record.path
+    shown = display(path, root)
+    if not path.resolve().is_relative_to(root.resolve()):
+        problems.add(located.file, located.line, record.file, "path",
+                     f"{record.path!r} leads outside the sources folder", "a path under sources/datasets/")
+        return
+    if path.is_symlink() or not path.is_file():
+        return  # a link is reported by check_tree; a missing file by the reader that needs it
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != record.sha256:
+        problems.add(located.file, _key_line(root, located, "sha256"), record.file, "sha256",
+                     f"{shown} has SHA-256 {digest.hexdigest()}, not the {record.sha256} given",
+                     "the sha256 of the file as copied (update it only with SOURCE.txt, for a new copy)")
+    source = path.parent / "SOURCE.txt"
+    if source.is_symlink() or not source.is_file() or source.stat().st_size == 0:
+        problems.add(display(source, root), None, record.file, None,
+                     "the dataset's folder has no SOURCE.txt" if not source.exists() else "SOURCE.txt is empty "
+                     "or not a regular file",
+                     "a SOURCE.txt saying where the copy comes from (repository, commit, licence)")
+
+
+def _key_line(root: Path, located: Located[DocumentRecord], key: str) -> int | None:
+    """The line of a field of a documents.yaml entry (a record keeps only the line it starts on)."""
+    lines = (root / "documents.yaml").read_text(encoding="utf-8").splitlines()
+    for number in range(located.line or 1, len(lines) + 1):
+        text = lines[number - 1].strip()
+        if number > (located.line or 1) and text.startswith("- "):
+            break
+        if text.removeprefix("- ").startswith(f"{key}:"):
+            return number
+    return located.line
 
 
 def triples(located: Located[DocumentRecord]) -> Iterator[tuple]:

@@ -42,6 +42,7 @@ from typing import Iterator
 from mrkg.loaders import treaty_tables as tt
 from mrkg.loaders.base import Located, display
 from mrkg.loaders.instruments import _before
+from mrkg.loaders.numbers import is_ascii_number
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems, read_csv
 
@@ -137,7 +138,7 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
             value = first.get(column, "NA")
             if value == "NA":
                 continue
-            if not value.isdigit():
+            if not is_ascii_number(value):
                 problems.add(file, first.line, many_id, column, f"{value!r} is not a number", "a number or NA")
                 continue
             other = tt.table_key(table, int(value))

@@ -71,7 +71,7 @@ class StatusRow(Record):
     @field_validator("year")
     @classmethod
     def _year(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"\d{4}", value):
+        if value is not None and not re.fullmatch(r"[0-9]{4}", value):
             raise ValueError(f"{value!r} is not a year (yyyy)")
         return value
 

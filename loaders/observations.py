@@ -10,8 +10,7 @@ figures line up.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator, Literal as TypingLiteral
 
@@ -20,6 +19,7 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from mrkg.loaders.base import Located, cite, curated_files, display, document_graph, period_triples
+from mrkg.loaders.numbers import NumberError, parse_decimal
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems, read_csv, validate
 from mrkg.loaders.types import Identifier, PeriodField, Record, known
@@ -81,15 +81,9 @@ class ObservationRecord(Record):
     @classmethod
     def _decimal(cls, value: object) -> Decimal:
         try:
-            if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", str(value)):
-                raise InvalidOperation
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number; write digits with a '.' decimal point, "
-                             "no thousands separators (quote the printed form in 'quote')") from None
-        if not number.is_finite():
-            raise ValueError(f"{value!r} is not a finite number")
-        return number
+            return parse_decimal(str(value))
+        except NumberError as error:
+            raise ValueError(f"{error} (quote the printed form in 'quote')") from None
 
     @field_validator("measure")
     @classmethod

@@ -7,6 +7,7 @@ by exact English name), never typed in by hand.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -114,7 +115,7 @@ def _wikidata_links(root: Path, problems: Problems) -> dict[str, str]:
     links = {}
     for row in read_csv(path, ["org", "wikidata_qid", "source_repo", "source_path", "note"], problems):
         qid = row.get("wikidata_qid", "")
-        if not qid.startswith("Q") or not qid[1:].isdigit():
+        if not re.fullmatch(r"Q[0-9]{1,12}", qid):  # str.isdigit would let '²' and Arabic-Indic digits in
             problems.add(display(path, root), row.line, row.get("org"), "wikidata_qid",
                          f"{qid!r} is not a Wikidata Q-id", "Q followed by digits")
             continue

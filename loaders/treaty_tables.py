@@ -67,9 +67,9 @@ class DateFormatError(ValueError):
     pass
 
 
-_DMY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
-_MDY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
-_ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_DMY = re.compile(r"^([0-9]{2})\.([0-9]{2})\.([0-9]{4})$")
+_MDY = re.compile(r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$")
+_ISO = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 
 
 def huggo_date(text: str | None, column: str, end: bool = False) -> PartialDate | None:
@@ -116,7 +116,7 @@ def year(text: str | None) -> PartialDate | None:
     """A DESTA year cell: yyyy, or NA (not given)."""
     if text is None or text == "NA":
         return None
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise DateFormatError(f"{text!r} is not a year")
     return parse_partial_date(text)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mrkg.loaders import Sources, documents
+from mrkg.loaders import Sources, documents, workbooks
 from mrkg.loaders.datasets import knomad, undesa_stock, undesa_totals, wb_matrices, wdi
 from mrkg.loaders.datasets.figures import Figure, TableReport, nquads
 from mrkg.loaders.place_names import PlaceNames
@@ -60,8 +60,17 @@ def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
             if not path.is_file():
                 problems.add(shown, None, None, None, "file is missing", "the copy listed in documents.yaml")
                 continue
+            if not workbooks.check_file(path, shown, problems):
+                continue
             report = TableReport(shown)
-            figures = list(module.figures(path, stem, places, report))
+            try:
+                figures = list(module.figures(path, stem, places, report))
+            except workbooks.unreadable_errors() as error:
+                if path.suffix.lower() == ".csv":
+                    raise  # a CSV is read by our own code: an error there is a bug, not a damaged file
+                problems.add(shown, None, None, None, f"the workbook cannot be read ({type(error).__name__}: {error})",
+                             workbooks.EXPECTED[path.suffix.lower()] + ", undamaged")
+                continue
             _check_figures(figures, registry, report)
             for line, column, message, expected in report.all_problems():
                 problems.add(shown, line, None, column, message, expected)

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from decimal import Decimal
+from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
+from mrkg.loaders.numbers import BOUNDS, NumberError, from_cell, parse_decimal
 from mrkg.loaders.place_names import PlaceNames
+from mrkg.loaders.strict import MalformedCsv, Problems, csv_rows, read_text
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, TIME
 
@@ -68,30 +70,46 @@ class TableReport:
     def problem(self, line: int | None, column: str | None, message: str, expected: str | None = None) -> None:
         self.problems.append((line, column, message, expected))
 
+    def value(self, line: int | None, column: str | None, cell: object) -> str | None:
+        """The numeral of a spreadsheet number (see loaders/numbers.py), or None after reporting a
+        NaN, an infinity or a value the store cannot compare."""
+        try:
+            return from_cell(cell)
+        except NumberError as error:
+            self.problem(line, column, str(error), f"a finite number with {BOUNDS}")
+            return None
+
+    def text_value(self, line: int | None, column: str | None, text: str) -> str | None:
+        """A number printed in a text table, as printed, or None after reporting why it is not one."""
+        try:
+            parse_decimal(text)
+            return text
+        except NumberError as error:
+            self.problem(line, column, str(error), f"ASCII digits with {BOUNDS}")
+            return None
+
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] += count
+
+
+def csv_table_rows(path: Path, report: TableReport, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV table, read as strictly as the curated CSVs (strict UTF-8, no control
+    characters, no stray quote); a problem stops the reading and is reported with its line."""
+    problems = Problems()
+    text = read_text(path, problems)
+    for problem in problems.items:
+        report.problem(problem.line, None, problem.message, problem.expected)
+    if text is None:
+        return
+    try:
+        yield from csv_rows(text, delimiter)
+    except MalformedCsv as error:
+        report.problem(error.line, None, str(error), "RFC 4180 CSV (a quote only in a quoted cell, doubled)")
 
 
 def is_number(cell: object) -> bool:
     """True for a spreadsheet cell holding a number (booleans are not numbers)."""
     return isinstance(cell, (int, float)) and not isinstance(cell, bool)
-
-
-def numeral(value: float | int | str) -> str:
-    """A decimal numeral for a spreadsheet number: the shortest text that reads back as the stored
-    float (Python's repr), never in exponent notation."""
-    if isinstance(value, str):
-        number = Decimal(value)
-    elif isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
-    elif isinstance(value, int):
-        return str(value)
-    else:
-        number = Decimal(repr(float(value)))
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def _iri(node) -> str:

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, is_number, numeral
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, is_number
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "knomad-2023-06"
@@ -42,9 +42,9 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
         for line, row in rows:
             if row and row[0] is not None and str(row[0]).strip() == title:
                 years = [(index, int(str(cell))) for index, cell in enumerate(row)
-                         if index > 0 and cell is not None and re.fullmatch(r"\d{4}", str(cell).strip())]
+                         if index > 0 and cell is not None and re.fullmatch(r"[0-9]{4}", str(cell).strip())]
                 for index, cell in enumerate(row):
-                    if index > 0 and cell is not None and not re.fullmatch(r"\d{4}", str(cell).strip()):
+                    if index > 0 and cell is not None and not re.fullmatch(r"[0-9]{4}", str(cell).strip()):
                         report.skip(f"columns that are not a year ({cell!r})")
                 break
             if line > 5:
@@ -71,8 +71,11 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
                 if cell is None or cell == 0:
                     report.skip("empty or 0 cells (not reported)")
                 elif is_number(cell) and cell > 0:
+                    value = report.value(line, str(year), cell)
+                    if value is None:
+                        continue
                     origin, destination = ("world", place) if side == "destination" else (place, "world")
-                    yield Figure("remittances", origin, destination, None, year, numeral(cell), "usd-million",
+                    yield Figure("remittances", origin, destination, None, year, value, "usd-million",
                                  f"row {line} ({name}), column {year}")
                 else:
                     report.problem(line, str(year), f"cell {cell!r} is not a positive number",

@@ -14,11 +14,11 @@ mid-year. Read as UN DESA prints it:
 
 from __future__ import annotations
 
-import csv
+import re
 from pathlib import Path
 from typing import Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, csv_table_rows
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "un-ims-2019"
@@ -27,41 +27,42 @@ YEARS = {1990, 1995, 2000, 2005, 2010, 2015, 2019}
 
 
 def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> Iterator[Figure]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader(handle)
-        header = next(rows, None)
-        if not header or header[:2] != ["Year", "Dest"]:
-            report.problem(1, None, f"header starts {header[:2] if header else 'empty'}",
-                           "Year, Dest, then one column per origin country")
-            return
-        origins = [report.place(places, name, 1) for name in header[2:]]
-        for line, row in enumerate(rows, start=2):
-            if len(row) != len(header):
-                report.problem(line, None, f"{len(row)} cells", f"{len(header)} cells, as in the header")
-                continue
-            year_text, dest_name = row[0], row[1]
-            if not year_text.isdigit() or int(year_text) not in YEARS:
-                report.problem(line, "Year", f"{year_text!r} is not a year of this edition",
-                               ", ".join(map(str, sorted(YEARS))))
-                continue
-            destination = report.place(places, dest_name, line)
-            if destination is UNKNOWN:
-                continue
-            if destination is None:
-                report.skip(f"rows of a region, not a country (Dest {dest_name!r})")
-                continue
-            for origin_name, origin, cell in zip(header[2:], origins, row[2:]):
-                if cell == "..":
-                    report.skip("'..' cells (not available)")
-                elif cell == "0":
-                    report.skip("0 cells (an empty cell in UN DESA's table: no estimate)")
-                elif origin is None or origin is UNKNOWN:
-                    report.skip("cells of an origin that is not a country")
-                elif cell == "-" or cell.isdigit():
-                    value = "0" if cell == "-" else str(int(cell))
-                    yield Figure("migrant-stock", origin, destination, None, int(year_text), value, "person",
-                                 f"line {line} ({year_text}, {dest_name}), column {origin_name}")
-                else:
-                    report.problem(line, origin_name, f"cell {cell!r} is not a count",
-                                   "a whole number, '..' (not available) or '-' (zero)")
+    rows = csv_table_rows(path, report)
+    header = next(rows, (1, None))[1]
+    if not header or header[:2] != ["Year", "Dest"]:
+        report.problem(1, None, f"header starts {header[:2] if header else 'empty'}",
+                       "Year, Dest, then one column per origin country")
+        return
+    origins = [report.place(places, name, 1) for name in header[2:]]
+    for line, row in rows:
+        if len(row) != len(header):
+            report.problem(line, None, f"{len(row)} cells", f"{len(header)} cells, as in the header")
+            continue
+        year_text, dest_name = row[0], row[1]
+        if year_text not in {str(year) for year in YEARS}:
+            report.problem(line, "Year", f"{year_text!r} is not a year of this edition",
+                           ", ".join(map(str, sorted(YEARS))))
+            continue
+        destination = report.place(places, dest_name, line)
+        if destination is UNKNOWN:
+            continue
+        if destination is None:
+            report.skip(f"rows of a region, not a country (Dest {dest_name!r})")
+            continue
+        for origin_name, origin, cell in zip(header[2:], origins, row[2:]):
+            if cell == "..":
+                report.skip("'..' cells (not available)")
+            elif cell == "0":
+                report.skip("0 cells (an empty cell in UN DESA's table: no estimate)")
+            elif origin is None or origin is UNKNOWN:
+                report.skip("cells of an origin that is not a country")
+            elif cell == "-" or re.fullmatch("[0-9]+", cell):
+                value = "0" if cell == "-" else report.text_value(line, origin_name, str(int(cell)))
+                if value is None:
+                    continue
+                yield Figure("migrant-stock", origin, destination, None, int(year_text), value, "person",
+                             f"line {line} ({year_text}, {dest_name}), column {origin_name}")
+            else:
+                report.problem(line, origin_name, f"cell {cell!r} is not a count",
+                               "a whole number, '..' (not available) or '-' (zero)")
 

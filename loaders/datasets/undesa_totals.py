@@ -20,12 +20,11 @@ Channel Islands are coded NA) is placed by its name through the alias table.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, csv_table_rows
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "un-ims-2020-totals"
@@ -33,44 +32,45 @@ FILES = ("stock_totals_2020",)
 HEADER = ["alpha3", "name", "country_code", "year", "fb", "pop", "fb_share", "refugee", "pob_code", "disp", "imm",
           "disp_share"]
 NO_FIGURE = {"NA", "~"}
-NUMBER = re.compile(r"\d+(\.\d+)?")
+NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> Iterator[Figure]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader(handle)
-        header = next(rows, None)
-        if header != HEADER:
-            report.problem(1, None, f"header is {header}", ", ".join(HEADER))
-            return
-        for line, row in enumerate(rows, start=2):
-            if len(row) != len(HEADER):
-                report.problem(line, None, f"{len(row)} cells", f"{len(HEADER)} cells, as in the header")
-                continue
-            cells = dict(zip(HEADER, row))
-            if not re.fullmatch(r"(19|20)\d\d", cells["year"]):
-                report.problem(line, "year", f"{cells['year']!r} is not a year", "YYYY")
-                continue
-            place = cells["alpha3"] if places.is_country_code(cells["alpha3"]) else \
-                report.place(places, cells["name"], line)
-            if place is UNKNOWN:
-                continue
-            if place is None:
-                report.skip("rows that are not a country")
-                continue
-            year = int(cells["year"])
-            where = f"line {line} ({cells['name']}, {year}), column"
-            for column, measure, origin, destination, area in (
-                ("fb", "migrant-stock", "world", place, None),
-                ("disp", "migrant-stock", place, "world", None),
-                ("refugee", "refugees", None, None, place),
-                ("pop", "population", None, None, place),
-            ):
-                cell = cells[column]
-                if cell in NO_FIGURE:
-                    report.skip(f"{column} cells 'NA' or '~' (no figure)")
-                elif NUMBER.fullmatch(cell):
-                    yield Figure(measure, origin, destination, area, year, cell, "person", f"{where} {column}")
-                else:
-                    report.problem(line, column, f"cell {cell!r} is not a count", "a number, NA or ~")
-            report.skip("fb_share, disp_share and imm cells (derived or empty; not loaded)", 3)
+    rows = csv_table_rows(path, report)
+    header = next(rows, (1, None))[1]
+    if header != HEADER:
+        report.problem(1, None, f"header is {header}", ", ".join(HEADER))
+        return
+    for line, row in rows:
+        if len(row) != len(HEADER):
+            report.problem(line, None, f"{len(row)} cells", f"{len(HEADER)} cells, as in the header")
+            continue
+        cells = dict(zip(HEADER, row))
+        if not re.fullmatch(r"(19|20)[0-9][0-9]", cells["year"]):
+            report.problem(line, "year", f"{cells['year']!r} is not a year", "YYYY")
+            continue
+        place = cells["alpha3"] if places.is_country_code(cells["alpha3"]) else \
+            report.place(places, cells["name"], line)
+        if place is UNKNOWN:
+            continue
+        if place is None:
+            report.skip("rows that are not a country")
+            continue
+        year = int(cells["year"])
+        where = f"line {line} ({cells['name']}, {year}), column"
+        for column, measure, origin, destination, area in (
+            ("fb", "migrant-stock", "world", place, None),
+            ("disp", "migrant-stock", place, "world", None),
+            ("refugee", "refugees", None, None, place),
+            ("pop", "population", None, None, place),
+        ):
+            cell = cells[column]
+            if cell in NO_FIGURE:
+                report.skip(f"{column} cells 'NA' or '~' (no figure)")
+            elif NUMBER.fullmatch(cell):
+                value = report.text_value(line, column, cell)
+                if value is not None:
+                    yield Figure(measure, origin, destination, area, year, value, "person", f"{where} {column}")
+            else:
+                report.problem(line, column, f"cell {cell!r} is not a count", "a number, NA or ~")
+        report.skip("fb_share, disp_share and imm cells (derived or empty; not loaded)", 3)

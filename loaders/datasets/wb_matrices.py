@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, is_number, numeral
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, is_number
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "wb-bilateral-2017"
@@ -79,7 +79,10 @@ def figures(path: Path, stem: str, places: PlaceNames, report: TableReport) -> I
                 elif isinstance(cell, str) and cell.strip() == "-":
                     report.skip("'-' cells (the workbook has no legend for them: read as no estimate)")
                 elif is_number(cell) and cell > 0:
-                    yield Figure(measure, row_place, column_place, None, YEAR, numeral(cell), unit,
+                    value = report.value(line, column_name, cell)
+                    if value is None:
+                        continue
+                    yield Figure(measure, row_place, column_place, None, YEAR, value, unit,
                                  f"sheet {sheet_name}, row {line} ({row_name}), column {column_name}")
                 else:
                     report.problem(line, column_name, f"cell {cell!r} is not a positive number",

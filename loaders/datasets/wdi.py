@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport, numeral
+from mrkg.loaders.datasets.figures import UNKNOWN, Figure, TableReport
 from mrkg.loaders.place_names import PlaceNames
 
 ID = "wdi-2023-05"
@@ -61,13 +61,16 @@ def rows_figures(rows: Iterable[tuple[int, list]], stem: str, places: PlaceNames
         if line == HEADER_LINE:
             header = [str(value).strip() for value in values]
             years = header[4:]
-            if header[:4] != HEADER or not all(re.fullmatch(r"\d{4}", y) for y in years):
+            if header[:4] != HEADER or not all(re.fullmatch(r"[0-9]{4}", y) for y in years):
                 report.problem(HEADER_LINE, None, f"header is {header[:6]}...",
                                ", ".join(HEADER) + ", then one column per year")
                 return
             continue
         if not header:
             break
+        if len(values) < len(HEADER):
+            report.problem(line, None, f"row has {len(values)} cells", f"at least {len(HEADER)} cells")
+            continue
         name, code, _, row_indicator, *cells = values
         if row_indicator != indicator:
             report.problem(line, "Indicator Code", f"{row_indicator!r}", indicator)
@@ -86,13 +89,16 @@ def rows_figures(rows: Iterable[tuple[int, list]], stem: str, places: PlaceNames
             if cell == "":
                 report.skip("empty cells (no figure)")
                 continue
-            if not isinstance(cell, float) or cell < 0:
+            if not isinstance(cell, float) or not cell >= 0:  # NaN is neither < 0 nor >= 0
                 report.problem(line, year, f"cell {cell!r} is not a non-negative number", "a number or empty")
+                continue
+            value = report.value(line, year, cell)
+            if value is None:
                 continue
             origin, destination, area = {"destination": ("world", place, None),
                                          "origin": (place, "world", None),
                                          "area": (None, None, place)}[side]
-            yield Figure(measure, origin, destination, area, int(year), numeral(cell), unit,
+            yield Figure(measure, origin, destination, area, int(year), value, unit,
                          f"sheet Data, row {line} ({name}), column {year}")
     if not header:
         report.problem(HEADER_LINE, None, "no header row", ", ".join(HEADER) + ", then one column per year")
