@@ -180,22 +180,26 @@ def _install_locked(store: Path, nquads: bytes, digest: str, info: dict) -> Gene
 
 
 def _cannot_write(store: Path, error: OSError) -> str:
-    """One sentence for a failed write; Oxigraph's errors carry no errno, only their text."""
-    text = str(error)
-    if error.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in text:
-        reason = "the disk is full (no space left on device)"
-    elif error.errno == errno.EROFS or "Read-only file system" in text:
-        reason = "the store is on a read-only file system"
-    elif error.errno in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
-        reason = "permission denied (the store folder is not writable by this user)"
-    else:
-        reason = error.strerror or text
-    where = f" at {error.filename}" if error.filename else ""
     try:
         kept = "the previous graph is still current" if store_digest(store) else "nothing was built"
     except (OSError, ValueError):
         kept = "the previous graph, if any, is still current"
-    return f"cannot write the new graph into {store}: {reason}{where}. The store was not changed ({kept})."
+    return (f"cannot write the new graph into {store}: {write_failure_reason(error)}. "
+            f"The store was not changed ({kept}).")
+
+
+def write_failure_reason(error: OSError) -> str:
+    """Why a write failed, in words; Oxigraph's errors carry no errno, only their text."""
+    text = str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in text:
+        reason = "the disk is full (no space left on device)"
+    elif error.errno == errno.EROFS or "Read-only file system" in text:
+        reason = "the file system is read-only"
+    elif error.errno in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
+        reason = "permission denied (the folder is not writable by this user)"
+    else:
+        reason = error.strerror or text
+    return reason + (f" at {error.filename}" if error.filename else "")
 
 
 def _remove_stale(generations: Path, keep: set) -> None:
