@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         _error(f"the sources have {len(error.problems)} problem(s); the store was not changed:")
         for problem in error.problems:
-            print(printable(f"  {problem}"), file=sys.stderr)
+            print(printable(f"  {problem}", keep="\n\t"), file=sys.stderr)
         return 2
     except (QueryError, StoreMissing, StoreError, ServeError, RemoteError) as error:
         _error(str(error))
