@@ -26,7 +26,8 @@ from pathlib import Path
 
 from mrkg.endpoint.server import ServeError
 from mrkg.graph.remote import RemoteError, is_remote, open_engine
-from mrkg.graph.store import StoreMissing, default_store
+from mrkg.cli.terminal import printable, printable_term, unicode_escaped
+from mrkg.graph.store import StoreError, StoreMissing, default_store
 from mrkg.loaders import InputError
 from mrkg.ontology import iris
 from mrkg.queries.execute import Result, run_named
@@ -36,23 +37,36 @@ LISTS = ("countries", "organisations", "instruments", "programmes", "measures", 
 
 
 def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(printable(message, keep="\n\t"), file=sys.stderr, flush=True)
+
+
+def _error(message: str) -> None:
+    print(printable(f"mrkg: {message}", keep="\n\t"), file=sys.stderr)
+
+
+def _say(message: str) -> None:
+    """A line of data-bearing output on stdout, control characters shown escaped (see terminal.py)."""
+    print(printable(message, keep="\n\t"))
 
 
 def _emit(result: Result, fmt: str) -> None:
+    """``result`` on stdout; data values can never drive the terminal (see terminal.py)."""
     if fmt == "json":
-        print(result.to_json())
+        print(unicode_escaped(result.to_json()))
     elif fmt == "csv":
-        sys.stdout.write(result.to_csv())
+        text = result.to_csv()
+        sys.stdout.write(printable(text, keep="\n") if sys.stdout.isatty() else text)
     elif result.triples is not None:
         from rdflib import Graph
 
         graph = Graph()
         for triple in result.triples:
             graph.add(triple)
-        sys.stdout.write(graph.serialize(format="turtle"))
+        sys.stdout.write(unicode_escaped(graph.serialize(format="turtle")))
     else:
-        sys.stdout.write(result.to_table(shutil.get_terminal_size((160, 40)).columns))
+        safe = Result(result.variables, [{name: printable_term(term) for name, term in row.items()}
+                                         for row in result.rows], result.boolean)
+        sys.stdout.write(safe.to_table(shutil.get_terminal_size((160, 40)).columns))
 
 
 def _engine(args):
@@ -70,10 +84,10 @@ def cmd_build(args) -> int:
         print(f"Pushed {report.quads} quads in {report.graphs} named graphs from {report.records} records "
               f"and {report.figures} table figures to {report.store} (digest {report.digest[:12]}).")
         return 0
-    print(f"Built {report.quads} quads in {report.graphs} named graphs from {report.records} records "
-          f"and {report.figures} table figures into {report.store} (digest {report.digest[:12]}).")
+    _say(f"Built {report.quads} quads in {report.graphs} named graphs from {report.records} records "
+         f"and {report.figures} table figures into {report.store} (digest {report.digest[:12]}).")
     for file, skipped in report.skipped.items():
-        print(f"  {file}: " + "; ".join(f"{count} {reason}" for reason, count in skipped.items()) + " — not loaded")
+        _say(f"  {file}: " + "; ".join(f"{count} {reason}" for reason, count in skipped.items()) + " — not loaded")
     if report.discrepancies:
         print("Sources disagree: " + ", ".join(f"{count} ({kind})" for kind, count in report.discrepancies.items())
               + "; see `mrkg query source-discrepancies`.")
@@ -131,7 +145,7 @@ def cmd_describe(args) -> int:
         if not found.rows:
             raise QueryError(f"nothing has an identifier or label containing {target!r}; try `mrkg list ...`")
         if not exact and len(found.rows) > 1:
-            print(f"{len(found.rows)} entities match {target!r}; describe one by identifier or IRI:")
+            _say(f"{len(found.rows)} entities match {target!r}; describe one by identifier or IRI:")
             _emit(Result(["id", "label"], [{"id": r["id"], "label": r["label"]} for r in found.rows]), "table")
             return 0
         target = str((exact or found.rows)[0]["entity"])
@@ -139,7 +153,7 @@ def cmd_describe(args) -> int:
     result = engine.run(text, {"entity": URIRef(target)})
     if not result.rows:
         raise QueryError(f"the graph has no facts about <{target}>")
-    print(f"<{target}>")
+    _say(f"<{target}>")
     columns = ["property", "value", "value_label", "graph"]
     _emit(Result(columns, [{c: r[c] for c in columns} for r in result.rows]), args.format)
     return 0
@@ -167,7 +181,7 @@ def _check_built_store(args):
     _progress("Running the violation queries on the whole store …")
     report = check_store(database)
     for line in report.lines():
-        print(line)
+        _say(line)
     print(f"violation queries on the whole store: {'ok' if report.ok else 'FAILED'}")
     return report
 
@@ -183,7 +197,7 @@ def cmd_validate(args) -> int:
     _progress("Checking SHACL shapes and violation queries …")
     report = check(dataset)
     for line in report.lines():
-        print(line)
+        _say(line)
     print(f"shapes and violation queries: {'ok' if report.ok else 'FAILED'}")
     store_report = _check_built_store(args)
     _progress("Running the HermiT reasoner (consistency) …")
@@ -279,7 +293,7 @@ def cmd_export(args) -> int:
     if is_remote(args.store):
         raise ExportError("mrkg export reads the embedded store (a folder); build one with `mrkg --store DIR build`")
     report = export(Path(args.store), Path(args.out), args.base_url, args.endpoint or None, _progress)
-    print(f"Exported {report.quads} quads and {report.observations} observations as {len(report.files) + 2} files "
+    _say(f"Exported {report.quads} quads and {report.observations} observations as {len(report.files) + 2} files "
           f"into {report.out} (dcat.ttl and SHA256SUMS list them).")
     return 0
 
@@ -425,17 +439,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except InputError as error:
-        print(f"mrkg: the sources have {len(error.problems)} problem(s); the store was not changed:", file=sys.stderr)
+        _error(f"the sources have {len(error.problems)} problem(s); the store was not changed:")
         for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(printable(f"  {problem}", keep="\n\t"), file=sys.stderr)
         return 2
-    except (QueryError, StoreMissing, ServeError, RemoteError) as error:
-        print(f"mrkg: {error}", file=sys.stderr)
+    except (QueryError, StoreMissing, StoreError, ServeError, RemoteError) as error:
+        _error(str(error))
         return 2
     except KeyboardInterrupt:
         return 130
     except SyntaxError as error:
-        print(f"mrkg: SPARQL syntax error: {error}", file=sys.stderr)
+        _error(f"SPARQL syntax error: {error}")
         return 2
     except BrokenPipeError:  # e.g. `mrkg list countries | head`
         return 0
@@ -444,10 +458,10 @@ def main(argv: list[str] | None = None) -> int:
         from mrkg.publish.export import ExportError
 
         if isinstance(error, ExportError):
-            print(f"mrkg: {error}", file=sys.stderr)
+            _error(str(error))
             return 2
         if isinstance(error, CheckFailed):
-            print(f"mrkg: {error}\nThe store was not changed.", file=sys.stderr)
+            _error(f"{error}\nThe store was not changed.")
             return 2
         raise
 

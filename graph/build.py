@@ -8,7 +8,8 @@
 5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
 6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
 7. ``sorted_nquads`` (dump)                   dataset + figures + discrepancies -> deterministic N-Quads
-8. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically
+8. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically,
+                                              or StoreError (disk full, read-only) with nothing swapped
    or ``push``       (push)                   N-Quads -> a remote SPARQL server, graph by graph
 
 Nothing reaches the store unless every earlier stage succeeded. The figures of
@@ -97,6 +98,6 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
         stage("push", f"Pushing {quads} quads to the SPARQL server at {store} …", push, nquads, client, progress)
     else:
         stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
-              graph_digest, info)
+              graph_digest, info, progress)
     return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted,
                        consolidated.possible_duplicates)

@@ -7,25 +7,48 @@ Layout of a store folder::
     generations/<digest>/graph.nq       sorted N-Quads of exactly what was loaded
     generations/<digest>/build.json     digest, counts and sources of the build
 
+    .lock                               held (flock) by the build that is loading
+
 A build writes a new generation beside the current one and only then moves
 the ``current`` link (``os.replace`` is atomic), so a failed or interrupted
 build leaves the previous graph untouched and queryable.
+
+A build killed while loading leaves its ``generations/.staging-*`` folder (hundreds of
+megabytes for the full graph). The next build removes such leftovers, and only while it
+holds ``.lock``: the kernel releases a ``flock`` when its process dies, even by kill -9, so a
+staging folder found under the lock belongs to no running build. A second build that finds
+the lock held stops with ``StoreBusy`` instead of waiting or touching the other's folder.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
+
+STAGING_PREFIX = ".staging-"
+LOCK_FILE = ".lock"
 
 
 class StoreMissing(Exception):
     """Raised when a store folder holds no built graph yet."""
+
+
+class StoreError(Exception):
+    """The new graph could not be written (disk full, read-only store, …); nothing was swapped in."""
+
+
+class StoreBusy(StoreError):
+    """Another build holds the store's lock."""
 
 
 def default_store_path() -> Path:
@@ -73,14 +96,62 @@ def store_digest(store: Path) -> str | None:
         return None
 
 
-def install(store: Path, nquads: bytes, digest: str, info: dict) -> Generation:
-    """Load ``nquads`` into a new generation and make it current, atomically."""
+def install(store: Path, nquads: bytes, digest: str, info: dict,
+            progress: Callable[[str], None] = lambda message: None) -> Generation:
+    """Load ``nquads`` into a new generation and make it current, atomically.
+
+    Raises ``StoreError`` when the store cannot be written (the previous graph stays current)
+    and ``StoreBusy`` when another build is loading into the same store."""
     store = Path(store)
+    try:
+        with build_lock(store):
+            removed = remove_leftovers(store)
+            if removed:
+                progress(f"Removed {removed} leftover(s) of an interrupted build from {store}")
+            return _install_locked(store, nquads, digest, info)
+    except StoreError:
+        raise
+    except OSError as error:
+        raise StoreError(_cannot_write(store, error)) from error
+
+
+@contextmanager
+def build_lock(store: Path) -> Iterator[None]:
+    """Hold the store's build lock, or raise ``StoreBusy`` at once when another build holds it."""
+    store.mkdir(parents=True, exist_ok=True)
+    handle = os.open(store / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreBusy(f"another mrkg build is loading into {store} now; run this one when it has "
+                            "finished. The store was not changed by this run.") from None
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
+
+
+def remove_leftovers(store: Path) -> int:
+    """Remove what builds killed while loading left behind; call only under ``build_lock``."""
+    removed = 0
+    generations = store / "generations"
+    if generations.is_dir():
+        for path in generations.iterdir():
+            if path.name.startswith(STAGING_PREFIX):
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+    for path in store.glob(".current-*"):  # a link a killed build made but never swapped in
+        if path.is_symlink():
+            path.unlink()
+    return removed
+
+
+def _install_locked(store: Path, nquads: bytes, digest: str, info: dict) -> Generation:
     generations = store / "generations"
     generations.mkdir(parents=True, exist_ok=True)
     final = generations / digest
     if not (final / "build.json").exists():
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=generations))
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=generations))
         try:
             database = ox.Store(str(staging / "oxigraph"))
             database.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
@@ -94,7 +165,7 @@ def install(store: Path, nquads: bytes, digest: str, info: dict) -> Generation:
                 shutil.rmtree(final)
             os.replace(staging, final)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)  # frees the space a full disk needs back
             raise
     link = store / "current"
     previous = link.resolve() if link.exists() else None
@@ -108,7 +179,30 @@ def install(store: Path, nquads: bytes, digest: str, info: dict) -> Generation:
     return Generation(final)
 
 
+def _cannot_write(store: Path, error: OSError) -> str:
+    try:
+        kept = "the previous graph is still current" if store_digest(store) else "nothing was built"
+    except (OSError, ValueError):
+        kept = "the previous graph, if any, is still current"
+    return (f"cannot write the new graph into {store}: {write_failure_reason(error)}. "
+            f"The store was not changed ({kept}).")
+
+
+def write_failure_reason(error: OSError) -> str:
+    """Why a write failed, in words; Oxigraph's errors carry no errno, only their text."""
+    text = str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in text:
+        reason = "the disk is full (no space left on device)"
+    elif error.errno == errno.EROFS or "Read-only file system" in text:
+        reason = "the file system is read-only"
+    elif error.errno in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
+        reason = "permission denied (the folder is not writable by this user)"
+    else:
+        reason = error.strerror or text
+    return reason + (f" at {error.filename}" if error.filename else "")
+
+
 def _remove_stale(generations: Path, keep: set) -> None:
     for path in generations.iterdir():
-        if path.resolve() not in {k.resolve() for k in keep if k} and not path.name.startswith(".staging-"):
+        if path.resolve() not in {k.resolve() for k in keep if k} and not path.name.startswith(STAGING_PREFIX):
             shutil.rmtree(path, ignore_errors=True)

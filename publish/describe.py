@@ -6,6 +6,7 @@ query on the engine given (embedded or remote), never from a hand-written figure
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -54,6 +55,12 @@ class Counts:
     graphs: dict[str, int]
     class_partitions: dict[str, int]
     property_partitions: dict[str, int]
+
+
+def stable_bnode(*content: str) -> BNode:
+    """A blank node labelled by a hash of what it describes: the same label in every export, so
+    serialisers that order by label write the same bytes (rdflib's ``BNode()`` is random)."""
+    return BNode("b" + hashlib.sha256("\x00".join(content).encode("utf-8")).hexdigest()[:32])
 
 
 def _number(engine, text: str) -> int:
@@ -128,7 +135,7 @@ def void_graph(engine, endpoint: str | None = DEFAULT_ENDPOINT, dumps: list[str]
     for partitions, key, term in ((found.class_partitions, VOID["class"], VOID.classPartition),
                                   (found.property_partitions, VOID.property, VOID.propertyPartition)):
         for iri, number in sorted(partitions.items()):
-            partition = BNode()
+            partition = stable_bnode(str(term), iri)
             graph.add((DATASET, term, partition))
             graph.add((partition, key, URIRef(iri)))
             graph.add((partition, VOID.entities if key == VOID["class"] else VOID.triples,
@@ -234,7 +241,7 @@ def dcat_graph(engine, distributions: list[Distribution], endpoint: str | None =
         add((node, DCTERMS.license, LICENCE))
         if item.conforms_to:
             add((node, DCTERMS.conformsTo, URIRef(item.conforms_to)))
-        checksum = BNode()
+        checksum = stable_bnode("checksum", item.url)
         add((node, SPDX.checksum, checksum))
         add((checksum, RDF.type, SPDX.Checksum))
         add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))

@@ -14,6 +14,12 @@ Written from the embedded store's current generation (its sorted ``graph.nq`` an
     dataset.jsonld      schema.org Dataset;  index.html  a landing page carrying it
     dcat.ttl            DCAT-AP 3 catalog record: every file above with media type, size, SHA-256
     SHA256SUMS          checksums in the format `sha256sum -c` reads
+
+Reproducible: two exports of one store, or of two builds of the same sources, are byte-identical.
+The dumps keep the build's blank-node labels (see dumps.py); VoID and DCAT blank nodes are
+labelled from their content (describe.py); pyLODE's JSON-LD block is written sorted; and no
+file carries the time of the export: the DCAT ``dcterms:issued`` is ``$SOURCE_DATE_EPOCH``
+(reproducible-builds.org) when it is set, else the newest date the data cover.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +37,12 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from mrkg.graph.store import current
+from mrkg.graph.store import current, write_failure_reason
 from mrkg.ontology import ONTOLOGY_FILE
 from mrkg.ontology.namespace import PREFIXES
-from mrkg.publish.describe import DEFAULT_ENDPOINT, TITLE, Distribution, dataset_jsonld, dcat_graph, void_graph
+from mrkg.publish.describe import (DEFAULT_ENDPOINT, TITLE, Distribution, coverage, dataset_jsonld, dcat_graph,
+                                   void_graph)
+from mrkg.publish.dumps import read_dump, write_dumps
 from mrkg.publish.tidy import write_observations
 from mrkg.queries.execute import OxigraphEngine
 
@@ -83,17 +92,20 @@ def export(store: Path, out: Path, base_url: str | None = None, endpoint: str | 
     generation = current(store)
     database = ox.Store.read_only(str(generation.database))
     engine = OxigraphEngine(database)
-    out.mkdir(parents=True, exist_ok=True)
+    issued = release_date(engine)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        files, observations = _write_release(generation, database, engine, out, base, endpoint, issued, progress)
+    except OSError as error:
+        raise ExportError(f"cannot write the release into {out}: {write_failure_reason(error)}") from error
+    return ExportReport(out, files, observations, len(database))
 
+
+def _write_release(generation, database, engine, out: Path, base: str, endpoint: str | None, issued: str | None,
+                   progress: Callable[[str], None]) -> tuple[tuple[Distribution, ...], int]:
     progress("Writing the graph: N-Quads, TriG, N-Triples, Turtle, JSON-LD …")
     shutil.copyfile(generation.dump, out / "mrkg.nq")
-    prefixes = dict(PREFIXES)
-    database.dump(out / "mrkg.trig", format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    triples = sorted({f"{q.subject} {q.predicate} {q.object} ." for q in database})
-    (out / "mrkg.nt").write_text("\n".join(triples) + "\n", encoding="utf-8")
-    ox.serialize((ox.parse(path=out / "mrkg.nt", format=ox.RdfFormat.N_TRIPLES)), out / "mrkg.ttl",
-                 format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    database.dump(out / "mrkg.jsonld", format=ox.RdfFormat.JSON_LD)
+    write_dumps(read_dump(generation.dump), out, dict(PREFIXES))
 
     progress("Writing the observations CSV …")
     observations = write_observations(database, out / "observations.csv")
@@ -115,14 +127,26 @@ def export(store: Path, out: Path, base_url: str | None = None, endpoint: str | 
     progress("Writing the DCAT-AP record and checksums …")
     files = tuple(Distribution(name, base + name, media, title, (out / name).stat().st_size, _sha256(out / name),
                                conforms) for name, media, title, conforms in FILES)
-    catalog = dcat_graph(engine, list(files), endpoint, issued=dt.date.today().isoformat())
+    catalog = dcat_graph(engine, list(files), endpoint, issued=issued)
     problems = validate_dcat(catalog)
     if problems:
         raise ExportError("the DCAT record does not conform to the DCAT-AP shapes:\n" + problems)
     (out / "dcat.ttl").write_text(catalog.serialize(format="turtle"), encoding="utf-8")
     (out / "SHA256SUMS").write_text("".join(f"{item.sha256}  {item.file}\n" for item in files) +
                                     f"{_sha256(out / 'dcat.ttl')}  dcat.ttl\n", encoding="utf-8")
-    return ExportReport(out, files, observations, len(database))
+    return files, observations
+
+
+def release_date(engine) -> str | None:
+    """The release's ``dcterms:issued``: the UTC day of ``$SOURCE_DATE_EPOCH`` when it is set, else
+    the newest day the data cover (the same in every export of the same graph); never today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not (epoch.isascii() and epoch.isdigit()) or len(epoch) > 12:
+            raise ExportError(f"SOURCE_DATE_EPOCH={epoch!r} is not a count of seconds since 1970-01-01 "
+                              "(whole, non-negative, e.g. the last commit's `git log -1 --format=%ct`)")
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
+    return coverage(engine)[1]
 
 
 def _sha256(path: Path) -> str:
@@ -143,8 +167,38 @@ def ontology_html() -> str:
     for handler in logging.root.handlers[:]:
         if handler not in handlers:
             logging.root.removeHandler(handler)
+
+    class ReproducibleOntPub(OntPub):
+        # pyLODE writes its schema.org block with rdflib's JSON-LD serialiser, which walks the
+        # subjects as a set: their order changes with every process's string hash seed.
+        def _make_schema_org(self):
+            block = _SortedJsonLdGraph()
+            for triple in super()._make_schema_org():
+                block.add(triple)
+            return block
+
     # A parsed graph, never a URL: pyLODE would fetch a URL.
-    return OntPub(ontology=Graph().parse(ONTOLOGY_FILE, format="turtle")).make_html(include_css=True)
+    return ReproducibleOntPub(ontology=Graph().parse(ONTOLOGY_FILE, format="turtle")).make_html(include_css=True)
+
+
+class _SortedJsonLdGraph(Graph):
+    """A graph whose JSON-LD is written in a fixed order: nodes by ``@id``, values by their text."""
+
+    def serialize(self, destination=None, format: str = "turtle", **kwargs):
+        if format != "json-ld" or destination is not None:
+            return super().serialize(destination, format, **kwargs)
+        nodes = json.loads(super().serialize(format="json-ld", **kwargs))
+
+        def ordered(value, in_sequence: bool = False):
+            if isinstance(value, dict):
+                return {key: ordered(value[key], key == "@list") for key in sorted(value)}
+            if isinstance(value, list):
+                items = [ordered(item) for item in value]
+                # an RDF list's order is data; any other array is a set of values
+                return items if in_sequence else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+            return value
+
+        return json.dumps(ordered(nodes), indent=2, ensure_ascii=False)
 
 
 def landing_page(described: dict, files: list[tuple[str, str]]) -> str:
