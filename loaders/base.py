@@ -75,6 +75,8 @@ def read_yaml_list(
             continue
         record = validate(model, raw, Path(shown), label, problems, context={"registry": registry})
         if record is None:
+            if id_field and isinstance(name, str):
+                registry.refuse(kind, name, f"{shown}:{raw.line}")
             continue
         if id_field:
             where = f"{shown}:{raw.line}"

@@ -46,7 +46,7 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
         unknown = [i for i in record.pair if not registry.has("instrument", i)]
         if unknown:
             problems.add(table.file, located.line, " + ".join(record.pair), field,
-                         f"unknown instrument {', '.join(map(repr, unknown))}",
+                         "; ".join(registry.unknown("instrument", repr(i), i) for i in unknown),
                          "identifiers of instruments (mrkg list instruments)")
             continue
         pair = frozenset(record.pair)

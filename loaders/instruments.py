@@ -233,7 +233,7 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
             target = getattr(located.record, field)
             if target is not None and not registry.has(KIND, target):
                 problems.add(located.file, located.line, located.record.id, field,
-                             f"unknown instrument {target!r}", "the id of an instrument in some instruments.yaml")
+                             registry.unknown(KIND, repr(target), target), "the id of an instrument in some instruments.yaml")
     _report_cycles(records, problems)
     yield from records
 

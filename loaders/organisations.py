@@ -93,7 +93,7 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
         record = located.record
         if record.part_of is not None and not registry.has(KIND, record.part_of):
             problems.add(located.file, located.line, record.id, "part_of",
-                         f"unknown organisation {record.part_of!r}", "the id of an organisation")
+                         registry.unknown(KIND, repr(record.part_of), record.part_of), "the id of an organisation")
             continue
         if located.document is not None and record.source.stem != located.document:
             problems.add(located.file, located.line, record.id, "source",

@@ -14,6 +14,9 @@ from typing import Any
 class Registry:
     defined: dict[str, dict[str, str]] = field(default_factory=dict)
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Identifiers of records refused for problems of their own: a reference to one is not
+    # "unknown" (a curator would look for a typo that is not there) but points to those problems.
+    refused: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def has(self, kind: str, identifier: str) -> bool:
         return identifier in self.defined.get(kind, {})
@@ -27,6 +30,19 @@ class Registry:
         if detail is not None:
             self.details.setdefault(kind, {})[identifier] = detail
         return None
+
+    def refuse(self, kind: str, identifier: str, where: str) -> None:
+        """Note a record refused for its own problems, so that references to it say so."""
+        if not self.has(kind, identifier):
+            self.refused.setdefault(kind, {}).setdefault(identifier, where)
+
+    def unknown(self, kind: str, shown_identifier: str, identifier: str, noun: str | None = None) -> str:
+        """The message for a reference to ``identifier`` that is not defined (``noun`` names the kind)."""
+        noun = noun or kind
+        where = self.refused.get(kind, {}).get(identifier)
+        if where is not None:
+            return f"{noun} {shown_identifier} is refused for its own problems (see {where})"
+        return f"unknown {noun} {shown_identifier}"
 
     def detail(self, kind: str, identifier: str) -> Any:
         return self.details.get(kind, {}).get(identifier)

@@ -152,7 +152,7 @@ class MatchRecord(Record):
     def _curated(cls, value: str | None, info: ValidationInfo) -> str | None:
         registry = (info.context or {}).get("registry")
         if value is not None and registry is not None and not registry.has("instrument", value):
-            raise ValueError(f"unknown curated instrument {value!r}; give the id of an instrument of some "
+            raise ValueError(f"{registry.unknown('instrument', repr(value), value, 'curated instrument')}; give the id of an instrument of some "
                              "sources/curated/<document>/instruments.yaml")
         return value
 

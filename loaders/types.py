@@ -193,7 +193,7 @@ def known(kind: str, value: str, info: ValidationInfo, hint: str) -> str:
     """Check that ``value`` is a known identifier of ``kind`` in the registry."""
     registry = (info.context or {}).get("registry")
     if registry is not None and not registry.has(kind, value):
-        raise ValueError(f"unknown {kind} {shown(value)}; {hint}")
+        raise ValueError(f"{registry.unknown(kind, shown(value), value)}; {hint}")
     return value
 
 

@@ -72,6 +72,14 @@ class Case(NamedTuple):
     bug: str | None = None  # known loader bug: the case is a strict xfail documenting the right behaviour
 
 
+def _line_of(file: str, text: str) -> int:
+    """The line of the real source file that holds ``text`` (for a problem in a file the case does not change)."""
+    lines = (SOURCES / file).read_text(encoding="utf-8").splitlines()
+    found = [number for number, line in enumerate(lines, 1) if text in line]
+    assert len(found) == 1, f"{text!r} is on {len(found)} lines of {file}"
+    return found[0]
+
+
 CASES = [
     # --- files and YAML syntax ---------------------------------------------------------------------
     Case("yaml-duplicate-key", I000,
@@ -86,6 +94,10 @@ CASES = [
     Case("empty-yaml-file", M000, None, "",
          M000, 1, None, "empty", "'memberships'",),
     # --- references to unknown things ---------------------------------------------------------------
+    Case("reference-to-a-refused-record", I000, "    class: international-agreement\n    type: treaty\n    title: Treaty on Customs Union",
+         "    class: international-agreement\n    type: trety\n    title: Treaty on Customs Union",
+         MATCHES, _line_of(MATCHES, "close: [cu-ces-treaty-1999, desta-434]"), "close",
+         "instrument 'cu-ces-treaty-1999' is refused for its own problems (see "),
     Case("unknown-country-as-party", I000, "{party: UZB,", "{party: XYZ,",
          I000, "{party: XYZ,", "parties.6.party", "unknown party 'XYZ'"),
     Case("unknown-country-as-origin", O003, "dyk-net-arm-kaz-2013,net-migration,ARM,KAZ",
