@@ -314,9 +314,9 @@ def _bad_sources(tmp_path: Path, good: GoodStore) -> Path:
     return sources
 
 
-def _build_expecting_error(sources: Path, good: GoodStore) -> InputError:
+def _build_expecting_error(sources: Path, good: GoodStore, tables: bool = False) -> InputError:
     try:
-        build(sources=sources, store=good.store, tables=False)
+        build(sources=sources, store=good.store, tables=tables)
     except InputError as error:
         return error
     # The bad input was accepted and the store now serves it: put the good graph back

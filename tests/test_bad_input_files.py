@@ -17,7 +17,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -28,11 +27,11 @@ import pytest
 
 from mrkg.graph.build import build
 from mrkg.graph.store import store_digest
-from mrkg.loaders import InputError, read_sources
+from mrkg.loaders import read_sources
 from mrkg.loaders.datasets import read_tables, undesa_stock
 from test_bad_input import (  # noqa: F401 - `good` is the module-scoped good store fixture
-    APPEND, I000, M000, O000, Case, GoodStore, _assert_str_names_everything, _bad_sources, _find, _mutate,
-    _store_state, good,
+    APPEND, I000, M000, O000, Case, GoodStore, _assert_str_names_everything, _bad_sources, _build_expecting_error,
+    _find, _mutate, _store_state, good,
 )
 
 DOCUMENTS = "documents.yaml"
@@ -219,18 +218,6 @@ def _apply(sources: Path, file_case: FileCase) -> int | None:
         listing.write_text(listing.read_text(encoding="utf-8").replace(_sha(before), _sha(path.read_bytes())),
                            encoding="utf-8")
     return line
-
-
-def _build_expecting_error(sources: Path, good: GoodStore, tables: bool) -> InputError:
-    try:
-        build(sources=sources, store=good.store, tables=tables)
-    except InputError as error:
-        return error
-    build(sources=good.sources, store=good.store, tables=False)
-    for name in os.listdir(good.store / "generations"):
-        if name not in good.state["generations"]:
-            shutil.rmtree(good.store / "generations" / name)
-    pytest.fail("build accepted the bad input (no InputError)")
 
 
 def test_enough_cases():
