@@ -4,8 +4,9 @@
   connection, or from the first byte of a later request on it, to the end of the
   head; a client that sends nothing or trickles its headers is answered 408 and
   dropped (uvicorn's own keep-alive timeout covers idle time between requests);
-* a time limit for a request's body, from the end of its head: past it the
-  connection is dropped (the app answers a slow body on /sparql with 408 first);
+* a time limit for a request's body, from the end of its head: past it (and a
+  few seconds' grace, in which the app answers a slow body on /sparql with 408)
+  the connection is dropped, whatever the route;
 * 414 for a request line and 431 for a head larger than the limits, answered
   before the connection is closed, and after reading what the client sent, so
   the client reads the answer instead of a connection reset;
@@ -28,6 +29,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from mrkg.endpoint.limits import ConnectionLimits
 
 
+BODY_GRACE = 3.0  # seconds past the body time limit for the app's own 408 to go out first
 _LINE_END = re.compile(rb"\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 
@@ -95,7 +97,7 @@ class LimitedH11Protocol(H11Protocol):
                 self._disarm()  # between requests: uvicorn's keep-alive timeout applies
         elif state is h11.SEND_BODY:
             if self._deadline_for != "body":
-                self._arm("body", self.limits.body_timeout)
+                self._arm("body", self.limits.body_timeout + BODY_GRACE)
         else:
             self._disarm()
 
