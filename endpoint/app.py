@@ -377,9 +377,12 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return _text(400, problem)
         client = client_of(request)
         forced = None
-        description = await describe(client, iri)
-        if not description.known:
-            stem, dot, extension = path.rpartition(".")
+        stem, dot, extension = path.rpartition(".")
+        # The ontology in another format (/ontology.ttl) comes from the cache without a lookup first.
+        ontology_as_file = (dot and base + stem == ontology_iri
+                            and (formats.by_extension(extension) is not None or extension == "html"))
+        description = None if ontology_as_file else await describe(client, iri)
+        if description is None or not description.known:
             forced = formats.by_extension(extension) if dot else None
             if forced is not None or extension == "html":
                 forced = forced or formats.HTML
@@ -397,7 +400,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.graph_bytes(resolve.triples(description), fmt)
             return Response(body, headers={"Content-Type": fmt.content_type, **headers})
         local = pages.local_path(iri, base)
-        sections = await evaluate(client, _sections, evaluator, iri, base, max_rows)
+        # Only entities with sections need a worker: the ontology's page is served from memory alone.
+        entity = resolve.entity_kind(iri, base)
+        sections = (await evaluate(client, _sections, evaluator, iri, base, max_rows)
+                    if entity is not None and entity[0] in resolve.SECTIONS else [])
         html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
                             sections=sections,
                             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
