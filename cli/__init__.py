@@ -8,6 +8,7 @@
     mrkg validate [--sources DIR] [--reasoner-timeout S]
     mrkg list countries|organisations|instruments|programmes|measures|sources
     mrkg serve [--host 127.0.0.1] [--port 8000] [--timeout S] [--max-rows N] [--workers N] [--base IRI]
+               [--memory-limit MIB] [--per-client N] [--max-connections N] [--header-timeout S] ...
     mrkg view agreements|flows|country|organisation [SUBJECT] [options] --out FILE.html
     mrkg network stats|export [--graph agreements|flows] [--on DATE] [--measure ID] [--year YYYY] [--source ID]
     mrkg bench [--sources DIR] [--scales 1,4,16] [--repeat 5] [--rdflib-max-triples N]
@@ -247,9 +248,23 @@ def cmd_bench(args) -> int:
 def cmd_serve(args) -> int:
     from mrkg.endpoint.server import serve_store
 
-    serve_store(args.store if is_remote(args.store) else Path(args.store), host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
-                workers=args.workers, base=args.base, max_body=args.max_body)
+    from mrkg.endpoint.limits import ConnectionLimits
+
+    limits = ConnectionLimits(header_timeout=args.header_timeout, body_timeout=args.body_timeout,
+                              max_request_line=args.max_request_line, max_head=args.max_head,
+                              per_client=args.connections_per_client)
+    serve_store(args.store if is_remote(args.store) else Path(args.store), host=args.host, port=args.port,
+                timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, base=args.base,
+                max_body=args.max_body, memory_limit=args.memory_limit * 2**20 if args.memory_limit else None,
+                per_client=args.per_client, limits=limits, max_connections=args.max_connections,
+                keep_alive=args.keep_alive)
     return 0
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 or more)")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -359,6 +374,31 @@ def parser() -> argparse.ArgumentParser:
                        help=f"IRI base served at this server's root (default {iris.BASE})")
     serve.add_argument("--max-body", type=_positive(int), default=64 * 1024, metavar="BYTES",
                        help="largest request body accepted (default 65536)")
+    from mrkg.endpoint.limits import (DEFAULT_KEEP_ALIVE, DEFAULT_MAX_CONNECTIONS, DEFAULT_MEMORY_LIMIT,
+                                      DEFAULT_PER_CLIENT, ConnectionLimits)
+    bounds = ConnectionLimits()
+    serve.add_argument("--memory-limit", type=_non_negative_int, default=DEFAULT_MEMORY_LIMIT // 2**20,
+                       metavar="MIB", help="memory each query worker may use, in MiB; a query needing more gets 503 "
+                                           f"and its worker is replaced (default {DEFAULT_MEMORY_LIMIT // 2**20}; "
+                                           "0: no limit)")
+    serve.add_argument("--per-client", type=_positive(int), default=DEFAULT_PER_CLIENT, metavar="N",
+                       help="queries one client (address) may have running or waiting; one more gets 429 "
+                            f"(default {DEFAULT_PER_CLIENT})")
+    serve.add_argument("--max-connections", type=_positive(int), default=DEFAULT_MAX_CONNECTIONS, metavar="N",
+                       help=f"open connections in all; one more gets 503 (default {DEFAULT_MAX_CONNECTIONS})")
+    serve.add_argument("--connections-per-client", type=_positive(int), default=bounds.per_client, metavar="N",
+                       help=f"open connections per address; one more is closed (default {bounds.per_client})")
+    serve.add_argument("--header-timeout", type=_positive(float), default=bounds.header_timeout, metavar="S",
+                       help=f"seconds for a request's headers to arrive; 408 past it (default "
+                            f"{bounds.header_timeout:g})")
+    serve.add_argument("--body-timeout", type=_positive(float), default=bounds.body_timeout, metavar="S",
+                       help=f"seconds for a request's body to arrive; 408 past it (default {bounds.body_timeout:g})")
+    serve.add_argument("--keep-alive", type=_positive(float), default=DEFAULT_KEEP_ALIVE, metavar="S",
+                       help=f"seconds an idle connection is kept open (default {DEFAULT_KEEP_ALIVE:g})")
+    serve.add_argument("--max-request-line", type=_positive(int), default=bounds.max_request_line, metavar="BYTES",
+                       help=f"longest request line; 414 past it (default {bounds.max_request_line})")
+    serve.add_argument("--max-head", type=_positive(int), default=bounds.max_head, metavar="BYTES",
+                       help=f"largest request head (line and headers); 431 past it (default {bounds.max_head})")
     serve.set_defaults(run=cmd_serve)
     from mrkg.views.commands import VIEW_KINDS, non_negative, positive_int
 

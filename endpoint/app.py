@@ -6,25 +6,39 @@ CORS small and well-tested; uvicorn serves it. Evaluation never runs on the
 event loop: it goes to an evaluator (``workers.PoolEvaluator`` in the server,
 killable worker processes; ``evaluate.InlineEvaluator`` around any engine)
 through a thread, so one slow query does not hold up other clients.
+
+Every evaluation first takes a slot of the ``admission`` (fair sharing: a client
+may have ``per_client`` requests in progress, 429 past it; freed slots go to the
+clients that used the workers least). What depends only on the store, which one
+server never changes (the ontology page, the landing page's counts, VoID, the
+graph sizes), is computed once, by the first request that needs it while any
+others wait for the same answer, or at start (``warm``), and then served from
+memory. Every response carries the security headers (``SECURITY_HEADERS``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import urllib.parse
 from pathlib import Path
 
 import anyio
+import pyoxigraph as ox
+from rdflib import URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
 from mrkg.endpoint import formats, pages, resolve
+from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
 from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply
+from mrkg.endpoint.limits import DEFAULT_PER_CLIENT
 from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import run_named, with_values
 from mrkg.queries.library import QueryError, bind, named_queries
@@ -34,10 +48,91 @@ DEFAULT_MAX_BODY = 64 * 1024
 PAGE_FORMATS = (formats.HTML, formats.TURTLE, formats.NTRIPLES, formats.JSONLD)
 NAMED_FORMATS = (formats.HTML, formats.JSON, formats.XML, formats.CSV, formats.TSV)
 FORM = "application/x-www-form-urlencoded"
+# Stands for this server's /sparql URL in what is computed once: the URL depends on the request.
+ENDPOINT_PLACEHOLDER = "urn:mrkg:this-endpoint"
+
+log = logging.getLogger("mrkg.endpoint")
 
 
 class BodyTooLarge(Exception):
     pass
+
+
+class BodySlow(Exception):
+    pass
+
+
+def content_security_policy() -> str:
+    """Scripts only from this server (/static/query.js), the pages' one inline style sheet by its
+    hash, requests only to this server, and never inside another site's frame."""
+    return ("default-src 'none'; script-src 'self'; style-src " + pages.style_hash() + "; img-src 'self'; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def security_headers() -> list[tuple[bytes, bytes]]:
+    return [(b"content-security-policy", content_security_policy().encode("ascii")),
+            (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer")]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, errors included (ASGI middleware)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.headers = security_headers()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", ())}
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  *(h for h in self.headers if h[0] not in names)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Once:
+    """Values computed once per key: the first caller computes, later ones (and those arriving
+    while it computes) get the same value. A failure is not kept: the next caller tries again."""
+
+    def __init__(self):
+        self._values: dict[str, object] = {}
+        self._locks: dict[str, anyio.Lock] = {}
+
+    async def get(self, key: str, compute):
+        if key in self._values:
+            return self._values[key]
+        lock = self._locks.setdefault(key, anyio.Lock())
+        async with lock:
+            if key not in self._values:
+                self._values[key] = await compute()
+        return self._values[key]
+
+
+def client_of(request: Request) -> str:
+    """The client, for fair sharing: its address (uvicorn replaces it with X-Forwarded-For only
+    when the request comes from a trusted proxy, by default one on this machine)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _malformed_path(request: Request, iri: str) -> str | None:
+    """Why the request path cannot name an IRI (not UTF-8 once decoded, not a valid IRI), or None."""
+    raw = request.scope.get("raw_path")
+    if raw is not None:
+        try:
+            urllib.parse.unquote_to_bytes(raw.decode("latin-1")).decode("utf-8")
+        except UnicodeDecodeError:
+            return "the path is not UTF-8 once its %-escapes are decoded"
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return f"the path does not make a valid IRI: {ascii(iri)}"
+    return None
 
 
 def _text(status: int, message: str, headers: dict | None = None) -> Response:
@@ -49,16 +144,20 @@ def _reply(reply: Reply) -> Response:
                     headers={"Content-Type": reply.content_type, "Vary": "Accept", **reply.headers})
 
 
-async def _body(request: Request, limit: int) -> bytes:
+async def _body(request: Request, limit: int, seconds: float | None) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
+    try:
+        with anyio.fail_after(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BodySlow from None
     return b"".join(chunks)
 
 
@@ -70,34 +169,74 @@ def _single(values: dict[str, list[str]], key: str) -> str | None:
 
 
 def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, timeout: float | None = None,
-               max_rows: int | None = None, on_shutdown=None) -> Starlette:
+               max_rows: int | None = None, on_shutdown=None, per_client: int = DEFAULT_PER_CLIENT,
+               slots: int | None = None, body_timeout: float | None = 20.0, warm: bool = False) -> Starlette:
     """The application over ``evaluator`` (``answer(QueryRequest) -> Reply``, ``run(text, bindings,
     max_rows) -> (Result, truncated)``, ``graphs()``). ``base`` is the IRI base that maps to this
-    server's paths; ``timeout`` and ``max_rows`` are only reported (the evaluator enforces them)."""
-    cache: dict[str, object] = {}
+    server's paths; ``timeout`` and ``max_rows`` are only reported (the evaluator enforces them).
+    ``slots`` evaluations run at once (default: the evaluator's workers), at most ``per_client`` of
+    them for one client; ``warm`` computes the cached answers at start, in the background."""
+    once = Once()
     ontology_iri = base + "ontology"
     ontology = (base + "ontology#", base + "graph/ontology")
+    pool = getattr(evaluator, "pool", None)
+    slots = slots or (pool.size if pool is not None else 4)
+    # A waiting request is served when a slot comes free, at worst when a query is stopped at the
+    # time limit and its worker replaced; the wait allows for that twice over.
+    admission = Admission(slots, per_client, wait=2 * timeout + 30 if timeout else 120.0)
 
-    async def run_sync(function, *args):
-        return await anyio.to_thread.run_sync(function, *args)
+    async def evaluate(client: str, function, *args):
+        async with admission.slot(client):
+            return await anyio.to_thread.run_sync(function, *args)
 
     def endpoint_url(request: Request) -> str:
         return str(request.base_url).rstrip("/") + "/sparql"
 
-    async def sizes():
-        if "sizes" not in cache:
-            cache["sizes"] = await run_sync(describing.graph_sizes, evaluator)
-        return cache["sizes"]
+    async def sizes(client: str):
+        return await once.get("sizes", lambda: evaluate(client, describing.graph_sizes, evaluator))
+
+    async def ontology_description(client: str):
+        return await once.get("ontology", lambda: evaluate(client, resolve.describe, evaluator, ontology_iri,
+                                                           ontology))
+
+    async def void_triples(client: str, endpoint: str) -> list[tuple]:
+        computed = await once.get("void", lambda: evaluate(client, describing.void_graph, evaluator, base,
+                                                           ENDPOINT_PLACEHOLDER))
+        placeholder, here = URIRef(ENDPOINT_PLACEHOLDER), URIRef(endpoint)
+        return [tuple(here if term == placeholder else term for term in triple) for triple in computed]
+
+    async def jsonld(client: str, endpoint: str) -> str:
+        computed = await once.get("jsonld", lambda: evaluate(client, describing.dataset_jsonld, evaluator, base,
+                                                             ENDPOINT_PLACEHOLDER))
+        # The text is JSON with "</" escaped (see describing.dataset_jsonld): the URL goes in likewise.
+        return computed.replace(ENDPOINT_PLACEHOLDER, json.dumps(endpoint)[1:-1].replace("</", "<\\/"))
+
+    async def warm_up():
+        for compute in (sizes, ontology_description):
+            try:
+                await compute("(start)")
+            except Exception as error:  # the first request that needs it tries again
+                log.warning("could not compute a cached answer at start: %s", error)
+        for compute in (void_triples, jsonld):
+            try:
+                await compute("(start)", ENDPOINT_PLACEHOLDER)
+            except Exception as error:
+                log.warning("could not compute a cached answer at start: %s", error)
 
     def guarded(handler):
-        """Page queries share the evaluator's limits: a timeout or a busy pool answers 503."""
-        from mrkg.endpoint.workers import PoolBusy, QueryTimeout
+        """Page queries share the evaluator's limits: a timeout, the memory limit or a busy server
+        answers 503, a client over its share 429, each with Retry-After."""
+        from mrkg.endpoint.workers import PoolBusy, QueryMemoryExceeded, QueryTimeout
 
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (QueryTimeout, PoolBusy) as error:
-                return _text(503, str(error))
+            except ClientBusy as error:
+                return _text(429, str(error), {"Retry-After": str(error.retry_after)})
+            except ServerBusy as error:
+                return _text(503, str(error), {"Retry-After": str(error.retry_after)})
+            except (QueryTimeout, PoolBusy, QueryMemoryExceeded) as error:
+                return _text(503, str(error), {"Retry-After": "5"})
         return endpoint
 
     # -- /sparql ---------------------------------------------------------------
@@ -107,7 +246,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                 values = urllib.parse.parse_qs(request.url.query, keep_blank_values=True, errors="strict")
             else:
                 content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-                body = await _body(request, max_body)
+                body = await _body(request, max_body, body_timeout)
                 if content_type == "application/sparql-update":
                     return _text(403, "this endpoint is read-only: SPARQL updates are refused")
                 if content_type == FORM:
@@ -130,14 +269,19 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             format_name = _single(values, "format")
         except BodyTooLarge:
             return _text(413, f"the request body is larger than {max_body} bytes")
+        except BodySlow:
+            return _text(408, f"the request body did not arrive within {body_timeout:g} s",
+                         {"Connection": "close"})
+        except ClientDisconnect:
+            return _text(400, "the client closed the connection before the request body arrived")
         except UnicodeDecodeError:
             return _text(400, "the request is not valid UTF-8")
         except QueryError as error:
             return _text(400, str(error))
         if query is None:
             return await service_description(request, format_name)
-        reply = await run_sync(evaluator.answer, QueryRequest(query, request.headers.get("accept"), format_name,
-                                                              dataset))
+        reply = await evaluate(client_of(request), evaluator.answer,
+                               QueryRequest(query, request.headers.get("accept"), format_name, dataset))
         return _reply(reply)
 
     async def service_description(request: Request, format_name: str | None) -> Response:
@@ -147,7 +291,8 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return _text(406, str(error))
         if fmt is formats.HTML:
             return query_page(request)
-        graph = describing.service_description(endpoint_url(request), await sizes(), max_rows, timeout, base)
+        graph = describing.service_description(endpoint_url(request), await sizes(client_of(request)), max_rows,
+                                               timeout, base)
         return Response(formats.graph_bytes(list(graph), fmt), headers={"Content-Type": fmt.content_type,
                                                                          "Vary": "Accept"})
 
@@ -176,10 +321,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return _text(406, str(error))
         if fmt is not formats.HTML:
             return await void(request)
-        graphs = await sizes()
-        jsonld = await run_sync(describing.dataset_jsonld, evaluator, base, endpoint_url(request))
+        client = client_of(request)
+        graphs = await sizes(client)
         html = pages.render("landing.html", base, graphs=graphs, total=sum(g["triples"] for g in graphs),
-                            endpoint=endpoint_url(request), jsonld=jsonld)
+                            endpoint=endpoint_url(request), jsonld=await jsonld(client, endpoint_url(request)))
         return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     async def void(request: Request) -> Response:
@@ -188,10 +333,8 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             fmt = formats.choose(offered, request.headers.get("accept"), request.query_params.get("format"))
         except formats.NotAcceptable as error:
             return _text(406, str(error))
-        if "void" not in cache:
-            cache["void"] = await run_sync(describing.void_graph, evaluator, base, endpoint_url(request))
-        return Response(formats.graph_bytes(list(cache["void"]), fmt),
-                        headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
+        triples = await void_triples(client_of(request), endpoint_url(request))
+        return Response(formats.graph_bytes(triples, fmt), headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
 
     async def queries_page(request: Request) -> Response:
         html = pages.render("queries.html", base, queries=list(named_queries().values()))
@@ -212,7 +355,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return _text(400, f"{error}; usage: /queries/{named.name}?" + "&".join(
                 f"{p.name}=<{p.type}>" for p in named.params))
         view = _CappedView(evaluator, max_rows)
-        result = await run_sync(run_named, view, named, bindings)
+        result = await evaluate(client_of(request), run_named, view, named, bindings)
         cut = f"the answer was cut to the first {max_rows} rows" if view.truncated else None
         headers = {"Vary": "Accept", **({TRUNCATED_HEADER: cut} if cut else {})}
         if fmt is formats.HTML:
@@ -221,19 +364,30 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
         return Response(formats.results_bytes(result, fmt), headers={"Content-Type": fmt.content_type, **headers})
 
+    async def describe(client: str, iri: str):
+        if iri == ontology_iri:
+            return await ontology_description(client)
+        return await evaluate(client, resolve.describe, evaluator, iri, None)
+
     async def resource(request: Request) -> Response:
         path = request.path_params["path"]
         iri = base + path
+        problem = _malformed_path(request, iri)
+        if problem is not None:
+            return _text(400, problem)
+        client = client_of(request)
         forced = None
-        description = await run_sync(resolve.describe, evaluator, iri, ontology if iri == ontology_iri else None)
-        if not description.known:
-            stem, dot, extension = path.rpartition(".")
+        stem, dot, extension = path.rpartition(".")
+        # The ontology in another format (/ontology.ttl) comes from the cache without a lookup first.
+        ontology_as_file = (dot and base + stem == ontology_iri
+                            and (formats.by_extension(extension) is not None or extension == "html"))
+        description = None if ontology_as_file else await describe(client, iri)
+        if description is None or not description.known:
             forced = formats.by_extension(extension) if dot else None
             if forced is not None or extension == "html":
                 forced = forced or formats.HTML
                 iri = base + stem
-                description = await run_sync(resolve.describe, evaluator, iri,
-                                             ontology if iri == ontology_iri else None)
+                description = await describe(client, iri)
         if not description.known:
             return _text(404, f"<{iri}> is not an IRI of this dataset (nothing is stated about it)")
         try:
@@ -246,7 +400,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.graph_bytes(resolve.triples(description), fmt)
             return Response(body, headers={"Content-Type": fmt.content_type, **headers})
         local = pages.local_path(iri, base)
-        sections = await run_sync(_sections, evaluator, iri, base, max_rows)
+        # Only entities with sections need a worker: the ontology's page is served from memory alone.
+        entity = resolve.entity_kind(iri, base)
+        sections = (await evaluate(client, _sections, evaluator, iri, base, max_rows)
+                    if entity is not None and entity[0] in resolve.SECTIONS else [])
         html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
                             sections=sections,
                             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
@@ -259,19 +416,23 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/sparql", guarded(sparql), methods=["GET", "POST"], name="sparql"),
         Route("/", guarded(landing), methods=["GET"]),
         Route("/.well-known/void", guarded(void), methods=["GET"]),
-        Route("/queries", queries_page, methods=["GET"]),
+        Route("/queries", guarded(queries_page), methods=["GET"]),
         Route("/queries/{name}", guarded(named_query), methods=["GET"]),
         Route("/static/query.js", script, methods=["GET"]),
         Route("/{path:path}", guarded(resource), methods=["GET"]),
     ]
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
+    middleware = [Middleware(SecurityHeaders), Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
                              allow_headers=["Accept", "Content-Type"], expose_headers=[TRUNCATED_HEADER],
                              max_age=3600)]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                if warm:
+                    tasks.start_soon(warm_up)
+                yield
+                tasks.cancel_scope.cancel()
         finally:
             if on_shutdown is not None:
                 on_shutdown()

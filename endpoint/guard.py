@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pyparsing import ParseBaseException
 from pyparsing import ParseResults
 
+# Brackets of any kind nested deeper than this are refused before parsing: rdflib's recursive
+# parser runs out of stack at about 30 levels of parentheses, and no reader's query comes close.
+MAX_NESTING = 20
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
@@ -60,8 +63,13 @@ def inspect(text: str, graphs: frozenset[str] | set[str]) -> CheckedQuery:
 
     if not text.strip():
         raise Refused(400, "the query is empty; send a SPARQL query in the 'query' parameter or as the body")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise Refused(400, f"the query nests brackets {depth} levels deep; at most {MAX_NESTING} are accepted")
     try:
         parsed = parseQuery(text)
+    except RecursionError:
+        raise Refused(400, "the query is nested too deeply to be parsed") from None
     except ParseBaseException as error:
         if _is_update(text):
             raise Refused(403, "this endpoint is read-only: SPARQL updates (LOAD, INSERT, DELETE, CLEAR, DROP, "
@@ -75,6 +83,8 @@ def inspect(text: str, graphs: frozenset[str] | set[str]) -> CheckedQuery:
         raise Refused(400, f"unsupported query form {parsed[1].name}")
     try:
         algebra = translateQuery(parsed).algebra
+    except RecursionError:
+        raise Refused(400, "the query is nested too deeply to be evaluated") from None
     except Exception as error:  # rdflib raises plain Exceptions for e.g. an undeclared prefix
         raise Refused(400, f"SPARQL error: {error}") from None
     default, named = [], []
@@ -135,6 +145,18 @@ _UPDATE_KEYWORD = re.compile(r"(?<![\w:?$.-])(LOAD|INSERT|DELETE|CLEAR|DROP|CREA
 
 def _code_only(text: str) -> str:
     return _NOT_CODE.sub(" ", text)
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of (), {} and [] outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for character in _code_only(text):
+        if character in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")}]":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def has_service_keyword(text: str) -> bool:

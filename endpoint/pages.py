@@ -1,8 +1,15 @@
 """HTML pages, rendered with Jinja2 with autoescaping: every value from the data is escaped,
-and only http(s) IRIs become links."""
+and only two kinds of IRI become links: those under the dataset's base, made local, and other
+absolute http(s) IRIs, as they are. A local link is always a path of this server: never one a
+browser would read as protocol-relative (``//host``, ``/\\host``, or those with a tab or newline
+that browsers drop), which would send the reader to another site."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,9 +23,35 @@ from mrkg.ontology.iris import BASE
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+# What an IRI may hold as is in a path (RFC 3986's pchar, "/", "?" and "#", and escapes).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%?#"
+
+
 def local_path(iri: str, base: str) -> str | None:
-    """The path on this server at which ``iri`` resolves, if it is under ``base``."""
-    return "/" + iri[len(base):] if iri.startswith(base) else None
+    """The path on this server at which ``iri`` resolves, if it is under ``base`` and the rest
+    makes a path of this server: percent-encoded where it is not plain ASCII, and never starting
+    with a second slash or a backslash (a browser would go to another host)."""
+    if not iri.startswith(base):
+        return None
+    rest = urllib.parse.quote(iri[len(base):], safe=_PATH_SAFE)
+    if rest.startswith(("/", "%5C", "%5c")):
+        return None
+    return "/" + rest
+
+
+def link_target(iri: str, base: str) -> str | None:
+    """Where a link to ``iri`` goes: its local path, or the IRI itself if it is absolute http(s);
+    None for anything else (``javascript:``, ``data:``, relative or malformed IRIs)."""
+    local = local_path(iri, base)
+    if local is not None:
+        return local
+    if _ABSOLUTE_HTTP.match(iri) and not _UNSAFE_IN_LINK.search(iri):
+        return iri
+    return None
+
+
+_ABSOLUTE_HTTP = re.compile(r"https?://[^/\\?#\s]", re.IGNORECASE)
+_UNSAFE_IN_LINK = re.compile(r"[\x00-\x20\x7f\\]")  # browsers drop or rewrite these in URLs
 
 
 def term_html(term, label=None, base: str = BASE) -> Markup:
@@ -28,7 +61,7 @@ def term_html(term, label=None, base: str = BASE) -> Markup:
     if isinstance(term, URIRef):
         iri = str(term)
         text = str(label) if label is not None else compact(iri)
-        href = local_path(iri, base) or (iri if iri.lower().startswith(("http://", "https://")) else None)
+        href = link_target(iri, base)
         if href is None:
             return Markup('<span class="iri">{}</span>').format(text)
         return Markup('<a href="{}" title="{}">{}</a>').format(href, iri, text)
@@ -46,6 +79,15 @@ def environment(base: str = BASE) -> Environment:
     env.globals["base"] = base
     env.filters["fragment"] = lambda iri: iri.rsplit("#", 1)[-1]
     return env
+
+
+@lru_cache(maxsize=1)
+def style_hash() -> str:
+    """The CSP source (``'sha256-...'``) of the pages' one inline style sheet (base.html), so that
+    the policy can allow exactly it and no other inline style."""
+    match = re.search(r"<style>(.*?)</style>", (TEMPLATES / "base.html").read_text(encoding="utf-8"), re.DOTALL)
+    digest = hashlib.sha256(match.group(1).encode("utf-8")).digest() if match else b""
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
 def render(template: str, base: str = BASE, **values) -> str:

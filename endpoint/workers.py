@@ -11,6 +11,17 @@ Each worker first moves itself into a new, empty network namespace where the
 system allows it (root, or unprivileged user namespaces), so even a query that
 slipped past the checks could not reach the network: ``Pool.isolated`` says
 whether it did.
+
+Memory is bounded the same way as time: each worker runs under an address-space
+limit on its data segment (``RLIMIT_DATA``: heap and private anonymous memory,
+which is where a query's intermediate values live; file mappings of the store
+do not count). A query that needs more makes the engine's allocation fail, the
+worker aborts, and the client is told so (``QueryMemoryExceeded``, a 503) while
+a fresh worker takes its place. The limit is for the whole worker, so the room
+left for one query is the limit less the worker's own size (about 150 MB on the
+full graph). A kernel limit was preferred to watching the resident size from
+outside: it acts at the allocation, before the machine is short of memory, and
+needs no polling.
 """
 
 from __future__ import annotations
@@ -20,11 +31,14 @@ import logging
 import multiprocessing
 import os
 import queue
+import resource
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from mrkg.endpoint.evaluate import QueryRequest, Reply, error_reply
+from mrkg.endpoint.limits import DEFAULT_MEMORY_LIMIT
 from mrkg.ontology.iris import BASE
 
 log = logging.getLogger("mrkg.endpoint")
@@ -41,6 +55,23 @@ class PoolBusy(Exception):
     """Every worker stayed busy for the whole time limit."""
 
 
+class QueryMemoryExceeded(Exception):
+    """The query needed more memory than a worker may use; its worker was replaced."""
+
+
+_OUT_OF_MEMORY = "out-of-memory"
+
+
+def limit_memory(limit: int | None) -> None:
+    """Cap this process's data segment at ``limit`` bytes (None: no cap)."""
+    if limit is None:
+        return
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
 def drop_network() -> bool:
     """Move this (single-threaded) process into an empty network namespace; True if it worked."""
     try:
@@ -52,15 +83,18 @@ def drop_network() -> bool:
         return False
 
 
-def _serve(connection, database: str, max_rows: int | None, base: str) -> None:
+def _serve(connection, database: str, max_rows: int | None, base: str, memory_limit: int | None = None) -> None:
     """A worker's life: isolate, open the store, answer requests until the pipe closes."""
     isolated = drop_network()  # before any thread exists: a namespace belongs to a thread
+    # An allocation failure aborts the worker; its stack trace would only fill the server's log.
+    os.environ["RUST_BACKTRACE"] = "0"
     import pyoxigraph as ox
 
     from mrkg.endpoint.evaluate import OxigraphRunner, answer
 
     runner = OxigraphRunner(ox.Store.read_only(database))
     graphs = runner.graphs()
+    limit_memory(memory_limit)
     connection.send(("ready", isolated, os.getpid()))
     while True:
         try:
@@ -77,6 +111,14 @@ def _serve(connection, database: str, max_rows: int | None, base: str) -> None:
                 reply = graphs
             else:
                 reply = error_reply(500, f"unknown request {kind!r}")
+        except MemoryError:
+            # Python's own allocations hit the cap: say so, and end this worker (it is replaced), since
+            # whatever the query left behind may keep it near the limit.
+            connection.send(_OUT_OF_MEMORY)
+            return
+        except RecursionError:
+            reply = error_reply(400, "the query is nested too deeply to be evaluated") if kind == "answer" \
+                else ValueError("nested too deeply")
         except Exception as error:  # report, keep serving: a worker dies only when killed
             logging.getLogger("mrkg.endpoint").exception("worker failed")
             reply = error if kind == "run" else error_reply(500, f"the query could not be evaluated: {error}")
@@ -94,7 +136,7 @@ class Pool:
     """``size`` worker processes over the Oxigraph database at ``database``."""
 
     def __init__(self, database: Path, size: int = 2, timeout: float = 30.0, max_rows: int | None = 10_000,
-                 base: str = BASE):
+                 base: str = BASE, memory_limit: int | None = DEFAULT_MEMORY_LIMIT, idle_wait: float | None = None):
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.database = str(database)
@@ -102,12 +144,17 @@ class Pool:
         self.timeout = timeout
         self.max_rows = max_rows
         self.base = base
+        self.memory_limit = memory_limit
+        # Waiting for a free worker: the server's admission (``admission``) already lets at most
+        # ``size`` requests in at a time, so a wait here is for a killed worker's replacement to start.
+        self.idle_wait = timeout + 30 if idle_wait is None else idle_wait
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._closed = False
         self.killed = 0  # workers killed at the time limit, for the log and the tests
+        self.out_of_memory = 0  # workers ended at the memory limit
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -123,7 +170,8 @@ class Pool:
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(theirs, self.database, self.max_rows, self.base),
+        process = self._context.Process(target=_serve, args=(theirs, self.database, self.max_rows, self.base,
+                                                                      self.memory_limit),
                                         name="mrkg-query-worker", daemon=True)
         process.start()
         theirs.close()
@@ -165,10 +213,11 @@ class Pool:
         """Send one request to a free worker and wait for its reply, at most ``timeout`` seconds
         each for a free worker and for the answer."""
         limit = self.timeout if timeout is None else timeout
+        wait = self.idle_wait if timeout is None else timeout
         try:
-            worker = self._idle.get(timeout=limit)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
-            raise PoolBusy(f"every query worker stayed busy for {limit:g} s") from None
+            raise PoolBusy(f"every query worker stayed busy for {wait:g} s") from None
         try:
             worker.connection.send((kind, payload))
             if not worker.connection.poll(limit):
@@ -178,9 +227,19 @@ class Pool:
             reply = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError) as error:
             self._replace(worker)
+            if worker.process.exitcode == -signal.SIGABRT and self.memory_limit is not None:
+                self._out_of_memory()  # the engine's allocation failed at the cap: it aborts
             raise RuntimeError(f"the query worker died ({error or 'no answer'})") from None
+        if isinstance(reply, str) and reply == _OUT_OF_MEMORY:
+            self._replace(worker)
+            self._out_of_memory()
         self._idle.put(worker)
         return reply
+
+    def _out_of_memory(self):
+        self.out_of_memory += 1
+        raise QueryMemoryExceeded(f"the query needed more memory than the {self.memory_limit // 2**20} MiB a "
+                                  "query worker may use; it was stopped and the worker replaced")
 
     def close(self) -> None:
         self._closed = True
@@ -205,7 +264,7 @@ class PoolEvaluator:
     def answer(self, request: QueryRequest) -> Reply:
         try:
             return self.pool.call("answer", request)
-        except QueryTimeout as error:
+        except (QueryTimeout, QueryMemoryExceeded) as error:
             return error_reply(503, f"{error}; narrow the query (more specific patterns, LIMIT) "
                                     "or run it locally with `mrkg sparql`")
         except PoolBusy as error:

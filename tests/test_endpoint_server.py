@@ -6,6 +6,7 @@ refused with the store unchanged. Plus the worker pool itself: killing, replacin
 from __future__ import annotations
 
 import hashlib
+import http.client
 import http.server
 import json
 import os
@@ -99,7 +100,20 @@ class Server:
             self.process.kill()
             raise RuntimeError("mrkg serve did not start")
 
-    def request(self, path="/sparql", method="GET", data=None, headers=None, **params):
+    def request(self, path="/sparql", method="GET", data=None, headers=None, source=None, **params):
+        """``source``: the loopback address to send from, i.e. which client this is (the server
+        shares its workers per client address)."""
+        if source is not None:
+            parsed = urllib.parse.urlsplit(self.url)
+            connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120,
+                                                    source_address=(source, 0))
+            try:
+                connection.request(method, path + ("?" + urllib.parse.urlencode(params) if params else ""),
+                                   body=data, headers=headers or {})
+                response = connection.getresponse()
+                return response.status, response.read().decode("utf-8")
+            finally:
+                connection.close()
         url = self.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
         request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
         try:
@@ -132,15 +146,16 @@ def test_slow_query_is_stopped_while_quick_clients_keep_being_answered(server):
         status, body = server.request(query=SLOW)
         finished["slow"].append((time.monotonic(), status, body))
 
-    def quick_client():
+    def quick_client(source):
         for _ in range(4):
-            status, body = server.request(query=QUICK)
+            status, body = server.request(query=QUICK, source=source)
             finished["quick"].append((time.monotonic(), status, json.loads(body) if status == 200 else body))
 
     slow = threading.Thread(target=slow_client)
     slow.start()
     time.sleep(0.5)  # the slow query holds a worker by now
-    quick = [threading.Thread(target=quick_client) for _ in range(3)]
+    # Three other clients (addresses): one client may only have so many requests in progress.
+    quick = [threading.Thread(target=quick_client, args=(f"127.0.0.{n}",)) for n in (2, 3, 4)]
     for thread in quick:
         thread.start()
     for thread in [slow, *quick]:

@@ -14,17 +14,27 @@ function element(name, text) {
   return node;
 }
 
+// Where a link to an IRI goes (as pages.link_target on the server): under the dataset's base, the
+// local path, unless the rest would make a protocol-relative URL ("//host", "/\\host"); otherwise an
+// absolute http(s) IRI as it is. Anything else (javascript:, data:) is not a link.
+function linkTarget(iri) {
+  const base = window.MRKG_BASE;
+  if (base && iri.startsWith(base)) {
+    const rest = iri.slice(base.length);
+    if (!/^[\/\\]/.test(rest) && !/[\x00-\x20\x7f\\]/.test(rest)) return "/" + rest;
+  }
+  if (/^https?:\/\/[^\/\\?#\s]/i.test(iri) && !/[\x00-\x20\x7f\\]/.test(iri)) return iri;
+  return null;
+}
+
 function termNode(term) {
   if (!term) return document.createTextNode("");
   if (term.type === "uri") {
+    const href = linkTarget(term.value);
+    if (href === null) return document.createTextNode(term.value);
     const link = element("a", term.value);
-    // Only http(s) IRIs become links; anything else (javascript:, data:) stays text.
-    if (/^https?:\/\//i.test(term.value)) {
-      const local = term.value.startsWith(window.MRKG_BASE) ? "/" + term.value.slice(window.MRKG_BASE.length) : term.value;
-      link.href = local;
-      return link;
-    }
-    return document.createTextNode(term.value);
+    link.href = href;
+    return link;
   }
   let text = term.value;
   if (term["xml:lang"]) text += " @" + term["xml:lang"];

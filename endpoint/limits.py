@@ -1,0 +1,26 @@
+"""The endpoint's resource bounds and their defaults, in one light module (the CLI imports it at
+start; the modules that enforce them, ``workers``, ``admission`` and ``connections``, are heavier)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bytes of data segment per query worker (RLIMIT_DATA; see ``workers``): a worker holds about
+# 150 MB of its own on the full graph, which leaves a query some 350 MB.
+DEFAULT_MEMORY_LIMIT = 512 * 2**20
+# Requests one client (remote address) may have in progress at once, running or waiting.
+DEFAULT_PER_CLIENT = 2
+# Open connections in all; one more is answered 503 by uvicorn.
+DEFAULT_MAX_CONNECTIONS = 256
+# Seconds a connection may stay idle between requests (uvicorn's keep-alive timeout).
+DEFAULT_KEEP_ALIVE = 5.0
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    header_timeout: float = 10.0  # seconds for a request's head
+    body_timeout: float = 20.0  # seconds for a request's body, from the end of its head
+    max_request_line: int = 16 * 1024  # bytes; 414 past it (longer queries go in a POST body)
+    max_head: int = 32 * 1024  # bytes of request line and headers; 431 past it
+    per_client: int = 32  # open connections per remote address
+    linger: float = 2.0  # seconds to read what a refused client still sends, before closing
