@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Bytes of data segment per query worker (RLIMIT_DATA; see ``workers``): a worker holds about
-# 150 MB of its own on the full graph, which leaves a query some 350 MB.
-DEFAULT_MEMORY_LIMIT = 512 * 2**20
+# Bytes of data segment per query worker (RLIMIT_DATA; see ``workers``). Measured on the full
+# graph (1.57 M quads, 2026-12-05): an idle worker's data segment is about 430 MB, and the
+# heaviest named query (source-discrepancies, 6,700 rows) takes it to about 1,050 MB; 1.5 GiB
+# leaves every named query half as much again, and stops a CONCAT doubling bomb within 3 s.
+DEFAULT_MEMORY_LIMIT = 1536 * 2**20
 # Requests one client (remote address) may have in progress at once, running or waiting.
 DEFAULT_PER_CLIENT = 2
 # Open connections in all; one more is answered 503 by uvicorn.

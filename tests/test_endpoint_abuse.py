@@ -43,15 +43,18 @@ def doubling(steps: int) -> str:
     return f'SELECT (STRLEN(?s{steps}) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?s0) {binds} }}'
 
 
+SMALL_LIMITS = ["--timeout", str(TIMEOUT), "--workers", "2",
+                "--max-rows", "1000", "--memory-limit", str(MEMORY_MIB), "--per-client", "1",
+                "--header-timeout", str(HEAD_SECONDS), "--body-timeout", str(BODY_SECONDS),
+                "--keep-alive", "2", "--connections-per-client", str(CONNECTIONS_PER_CLIENT),
+                "--max-connections", str(MAX_CONNECTIONS), "--max-request-line", str(MAX_REQUEST_LINE),
+                "--max-head", str(MAX_HEAD)]
+
+
 class Server:
-    def __init__(self, store):
+    def __init__(self, store, options=SMALL_LIMITS):
         command = [sys.executable, "-c", "import sys; from mrkg.cli import main; sys.exit(main())",
-                   "--store", str(store), "serve", "--port", "0", "--timeout", str(TIMEOUT), "--workers", "2",
-                   "--max-rows", "1000", "--memory-limit", str(MEMORY_MIB), "--per-client", "1",
-                   "--header-timeout", str(HEAD_SECONDS), "--body-timeout", str(BODY_SECONDS),
-                   "--keep-alive", "2", "--connections-per-client", str(CONNECTIONS_PER_CLIENT),
-                   "--max-connections", str(MAX_CONNECTIONS), "--max-request-line", str(MAX_REQUEST_LINE),
-                   "--max-head", str(MAX_HEAD)]
+                   "--store", str(store), "serve", "--port", "0", *options]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in self.process.stderr], daemon=True).start()
@@ -122,6 +125,27 @@ def count(text: str) -> int:
 
 
 # -- memory -------------------------------------------------------------------
+
+def test_the_default_bounds_answer_every_named_query_on_the_full_graph(full_store):
+    """The default memory cap is sized for the real graph: every example of every named query is
+    answered, and the memory bomb is still stopped."""
+    from mrkg.queries.library import named_queries
+
+    running = Server(full_store, options=[])
+    try:
+        failed = []
+        for name, named in sorted(named_queries().items()):
+            for example in named.examples or ({},):
+                status, _, text = running.request(f"/queries/{name}", format="csv", **example)
+                if status != 200:
+                    failed.append((name, example, status, text[:200]))
+        assert failed == []
+        status, _, text = running.request("/sparql", "POST", doubling(26).encode(),
+                                          {"Content-Type": "application/sparql-query"})
+        assert status == 503 and "more memory than the" in text
+    finally:
+        running.stop()
+
 
 def test_a_query_over_the_memory_cap_gets_503_and_its_worker_is_replaced(server):
     status, _, text = server.request(query=QUICK)
