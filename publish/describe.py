@@ -10,31 +10,31 @@ import hashlib
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from mrkg import __version__
 from mrkg.ontology import iris
+from mrkg.publish import authority
 from mrkg.ontology.namespace import ONTOLOGY_IRI, ONTOLOGY_NS
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's closed DCAT namespace
 DATASET = URIRef(iris.BASE + "dataset")
 CATALOG = URIRef(iris.BASE + "catalog")
 SERVICE = URIRef(iris.BASE + "sparql-service")
 PUBLISHER = URIRef(iris.BASE + "contributors")
-LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENCE = authority.CC_BY_4_0_DEED  # VoID and schema.org name the licence by its deed
 DEFAULT_ENDPOINT = iris.BASE + "sparql"
 TITLE = "mrkg: Migration Regimes Knowledge Graph"
 DESCRIPTION = ("An open knowledge graph of migration regimes in Eurasia (Belarus, Kazakhstan, Russia, Central "
                "Asia, the CIS, the EAEU, the EU-Belarus Mobility Partnership): agreements and their parties, "
                "memberships, programmes and migration statistics, every fact citing its source document.")
 KEYWORDS = ("migration", "knowledge graph", "Eurasia", "treaties", "EAEU", "CIS", "migration statistics")
-# EU data themes (publications.europa.eu authority table): population and society; government.
-THEMES = ("http://publications.europa.eu/resource/authority/data-theme/SOCI",
-          "http://publications.europa.eu/resource/authority/data-theme/GOVE")
 
 _PREFIXES = """PREFIX mrkg: <https://w3id.org/mrkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -157,6 +157,7 @@ def dataset_jsonld(engine, endpoint: str | None = DEFAULT_ENDPOINT,
         "url": iris.BASE,
         "version": __version__,
         "license": str(LICENCE),
+        "citation": citation(),
         "isAccessibleForFree": True,
         "creator": {"@type": "Organization", "name": "mrkg contributors", "url": iris.BASE},
         "keywords": list(KEYWORDS),
@@ -173,9 +174,17 @@ def dataset_jsonld(engine, endpoint: str | None = DEFAULT_ENDPOINT,
     return description
 
 
+def citation() -> str:
+    """How to cite this release (CITATION.cff says the same, for the same version)."""
+    return f"mrkg contributors. {TITLE}, version {__version__}. {iris.BASE}"
+
+
 @dataclass(frozen=True)
 class Distribution:
-    """One file of a release: where it will be downloadable, its media type, size and SHA-256."""
+    """One file of a release: where it will be downloadable, its media type, size and SHA-256.
+
+    ``media_type`` is the type of the content; a compressed file also has ``compress_format``
+    (``application/gzip``), as DCAT describes a ``.nt.gz``."""
 
     file: str
     url: str
@@ -184,81 +193,168 @@ class Distribution:
     size: int
     sha256: str
     conforms_to: str | None = None
+    compress_format: str | None = None
+
+
+CONTACT = URIRef(iris.BASE + "contributors#contact")
+# The repository names no e-mail address and no issue tracker: the contact point is the project's
+# home page, which is also the dataset's landing page.
+HOMEPAGE = URIRef(iris.BASE)
+ADMS_ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
+ADMS_LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.0")
+STABLE = URIRef(authority.AUTHORITY + "planned-availability/STABLE")
+PLANNED_AVAILABILITY = URIRef(authority.AUTHORITY + "planned-availability")
+DCATAP_AVAILABILITY = URIRef("http://data.europa.eu/r5r/availability")
+# The SPDX namespace is http://spdx.org/rdf/terms#, but SEMIC's mdr-vocabularies shapes accept
+# only algorithm IRIs that start with https://spdx.org/rdf/terms; the https form is given, the
+# namespace's own IRI linked to it by owl:sameAs.
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+
+
+def _standard(graph: Graph, iri: str | URIRef) -> URIRef:
+    return authority.describe(graph, URIRef(iri), DCTERMS.Standard)
+
+
+def _page(graph: Graph, iri: URIRef) -> URIRef:
+    return authority.describe(graph, iri, FOAF.Document)
+
+
+def _resource(graph: Graph, iri: str) -> URIRef:
+    # DCAT-AP 3.0.0's template wants access, download and endpoint URLs typed rdfs:Resource.
+    return authority.describe(graph, URIRef(iri), RDFS.Resource)
+
+
+def _media_type(graph: Graph, name: str) -> URIRef:
+    return authority.describe(graph, authority.media_type(name), DCTERMS.MediaType)
+
+
+def _common(graph: Graph, node: URIRef) -> None:
+    """Publisher, contact point, themes and keywords: the same for the dataset and the service."""
+    add = graph.add
+    add((node, DCTERMS.publisher, PUBLISHER))
+    add((node, DCAT.contactPoint, CONTACT))
+    for keyword in KEYWORDS:
+        add((node, DCAT.keyword, Literal(keyword, lang="en")))
+    for theme in authority.THEMES:
+        add((node, DCAT.theme, authority.describe(graph, theme, SKOS.Concept, authority.DATA_THEME_TABLE)))
 
 
 def dcat_graph(engine, distributions: list[Distribution], endpoint: str | None = DEFAULT_ENDPOINT,
                issued: str | None = None) -> Graph:
-    """A DCAT-AP 3 catalog record: catalog, dataset, distributions, and the endpoint as a data service."""
-    first, last, places = coverage(engine)
+    """A DCAT-AP 3 catalog record: catalog, dataset, distributions, and the endpoint as a data service.
+
+    Every value DCAT-AP draws from a controlled vocabulary is the EU authority table's IRI, typed
+    and placed in its table (see authority.py); it passes SEMIC's shapes (conformance.py)."""
+    first, last, found = coverage(engine)
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("spdx", SPDX),
-                              ("adms", ADMS)):
+                              ("adms", ADMS), ("vcard", VCARD), ("skos", SKOS), ("dcatap", DCATAP),
+                              ("owl", OWL)):
         graph.bind(prefix, namespace)
     add = graph.add
+    licence = authority.describe_licence(graph)
+    add((licence, DCTERMS.type, authority.describe(graph, ADMS_ATTRIBUTION, SKOS.Concept, ADMS_LICENCE_TYPES,
+                                                                  "Attribution")))
+    english = authority.describe(graph, authority.ENGLISH, DCTERMS.LinguisticSystem, authority.LANGUAGE_TABLE)
+    places = []
+    for _iri, code, _name in found:
+        place = authority.country(code)
+        if place is not None:
+            places.append(authority.describe(graph, place, DCTERMS.Location, authority.COUNTRY_TABLE))
+
+    add((PUBLISHER, RDF.type, FOAF.Agent))
+    add((PUBLISHER, FOAF.name, Literal("mrkg contributors", lang="en")))
+    add((CONTACT, RDF.type, VCARD.Kind))
+    add((CONTACT, VCARD.fn, Literal("mrkg contributors", lang="en")))
+    add((CONTACT, VCARD.hasURL, HOMEPAGE))
+
     add((CATALOG, RDF.type, DCAT.Catalog))
     add((CATALOG, DCTERMS.title, Literal("mrkg releases", lang="en")))
     add((CATALOG, DCTERMS.description, Literal("Releases of the Migration Regimes Knowledge Graph.", lang="en")))
     add((CATALOG, DCTERMS.publisher, PUBLISHER))
     add((CATALOG, DCAT.dataset, DATASET))
-    add((CATALOG, FOAF.homepage, URIRef(iris.BASE)))
-    add((CATALOG, DCTERMS.license, LICENCE))
-    add((PUBLISHER, RDF.type, FOAF.Agent))
-    add((PUBLISHER, FOAF.name, Literal("mrkg contributors", lang="en")))
+    add((CATALOG, FOAF.homepage, _page(graph, HOMEPAGE)))
+    add((CATALOG, DCTERMS.license, licence))
+    add((CATALOG, DCTERMS.language, english))
+    add((CATALOG, DCAT.themeTaxonomy, authority.describe(graph, authority.DATA_THEME_TABLE, SKOS.ConceptScheme)))
+    for place in places:
+        add((CATALOG, DCTERMS.spatial, place))
 
     add((DATASET, RDF.type, DCAT.Dataset))
     add((DATASET, DCTERMS.title, Literal(TITLE, lang="en")))
     add((DATASET, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
-    add((DATASET, DCTERMS.publisher, PUBLISHER))
-    add((DATASET, DCTERMS.license, LICENCE))
+    _common(graph, DATASET)
+    add((DATASET, DCTERMS.license, licence))
+    add((DATASET, DCTERMS.language, english))
     add((DATASET, DCTERMS.identifier, Literal(str(DATASET))))
     add((DATASET, ADMS.versionNotes, Literal(f"Release {__version__}", lang="en")))
     add((DATASET, DCAT_VERSION, Literal(__version__)))
-    add((DATASET, DCAT.landingPage, URIRef(iris.BASE)))
-    add((DATASET, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    add((DATASET, DCAT.landingPage, _page(graph, HOMEPAGE)))
+    add((DATASET, DCTERMS.conformsTo, _standard(graph, ONTOLOGY_IRI)))
+    add((DATASET, DCTERMS.accrualPeriodicity,
+         authority.describe(graph, authority.IRREGULAR, DCTERMS.Frequency, authority.FREQUENCY_TABLE)))
     if issued:
-        add((DATASET, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
-    for keyword in KEYWORDS:
-        add((DATASET, DCAT.keyword, Literal(keyword, lang="en")))
-    for theme in THEMES:
-        add((DATASET, DCAT.theme, URIRef(theme)))
-    for iri, _code, _name in places:
-        add((DATASET, DCTERMS.spatial, URIRef(iri)))
+        for node in (CATALOG, DATASET):
+            add((node, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+            add((node, DCTERMS.modified, Literal(issued, datatype=XSD.date)))
+    for place in places:
+        add((DATASET, DCTERMS.spatial, place))
     if first and last:
         period = URIRef(iris.BASE + "dataset#coverage")
         add((DATASET, DCTERMS.temporal, period))
         add((period, RDF.type, DCTERMS.PeriodOfTime))
         add((period, DCAT.startDate, Literal(first, datatype=XSD.date)))
         add((period, DCAT.endDate, Literal(last, datatype=XSD.date)))
+    if distributions:
+        add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
+        add((SHA256, OWL.sameAs, SPDX.checksumAlgorithm_sha256))
     for item in distributions:
         node = URIRef(item.url + "#distribution")
         add((DATASET, DCAT.distribution, node))
         add((node, RDF.type, DCAT.Distribution))
         add((node, DCTERMS.title, Literal(item.title, lang="en")))
-        add((node, DCAT.accessURL, URIRef(item.url)))
-        add((node, DCAT.downloadURL, URIRef(item.url)))
-        add((node, DCAT.mediaType, URIRef("http://www.iana.org/assignments/media-types/" + item.media_type)))
+        add((node, DCTERMS.description, Literal(f"{item.title}: {item.file}, {item.size} bytes.", lang="en")))
+        add((node, DCAT.accessURL, _resource(graph, item.url)))
+        add((node, DCAT.downloadURL, _resource(graph, item.url)))
+        add((node, DCAT.mediaType, _media_type(graph, item.media_type)))
+        add((node, DCTERMS.format, authority.describe(graph, authority.file_type(item.media_type),
+                                                      DCTERMS.MediaTypeOrExtent, authority.FILE_TYPE_TABLE)))
+        if item.compress_format:
+            add((node, DCAT.compressFormat, _media_type(graph, item.compress_format)))
         add((node, DCAT.byteSize, Literal(item.size, datatype=XSD.nonNegativeInteger)))
-        add((node, DCTERMS.license, LICENCE))
+        add((node, DCTERMS.license, licence))
+        add((node, DCATAP_AVAILABILITY, authority.describe(graph, STABLE, SKOS.Concept, PLANNED_AVAILABILITY, "stable")))
         if item.conforms_to:
-            add((node, DCTERMS.conformsTo, URIRef(item.conforms_to)))
+            add((node, DCTERMS.conformsTo, _standard(graph, item.conforms_to)))
         checksum = stable_bnode("checksum", item.url)
         add((node, SPDX.checksum, checksum))
         add((checksum, RDF.type, SPDX.Checksum))
-        add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        add((checksum, SPDX.algorithm, SHA256))
         add((checksum, SPDX.checksumValue, Literal(item.sha256, datatype=XSD.hexBinary)))
     if endpoint:
         add((CATALOG, DCAT.service, SERVICE))
         add((SERVICE, RDF.type, DCAT.DataService))
         add((SERVICE, DCTERMS.title, Literal("mrkg SPARQL endpoint", lang="en")))
-        add((SERVICE, DCAT.endpointURL, URIRef(endpoint)))
-        add((SERVICE, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        add((SERVICE, DCTERMS.description, Literal("A read-only SPARQL 1.1 endpoint over the graph; its "
+                                                   "service description is served at the endpoint URL.",
+                                                   lang="en")))
+        add((SERVICE, DCAT.endpointURL, _resource(graph, endpoint)))
+        # SPARQL 1.1 Service Description: GET on the endpoint without a query returns it.
+        add((SERVICE, DCAT.endpointDescription, _resource(graph, endpoint)))
+        add((SERVICE, DCTERMS.conformsTo, _standard(graph, SPARQL_PROTOCOL)))
         add((SERVICE, DCAT.servesDataset, DATASET))
-        add((SERVICE, DCTERMS.license, LICENCE))
+        add((SERVICE, DCTERMS.license, licence))
+        _common(graph, SERVICE)
         sparql = URIRef(endpoint + "#distribution")
         add((DATASET, DCAT.distribution, sparql))
         add((sparql, RDF.type, DCAT.Distribution))
         add((sparql, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
-        add((sparql, DCAT.accessURL, URIRef(endpoint)))
+        add((sparql, DCTERMS.description, Literal("The graph, queried through the SPARQL endpoint.", lang="en")))
+        add((sparql, DCAT.accessURL, _resource(graph, endpoint)))
         add((sparql, DCAT.accessService, SERVICE))
-        add((sparql, DCTERMS.license, LICENCE))
+        add((sparql, DCTERMS.license, licence))
+        add((sparql, DCTERMS.format, authority.describe(graph, URIRef(authority.AUTHORITY + "file-type/SPARQLQ"),
+                                                        DCTERMS.MediaTypeOrExtent, authority.FILE_TYPE_TABLE)))
+        add((sparql, DCATAP_AVAILABILITY, authority.describe(graph, STABLE, SKOS.Concept, PLANNED_AVAILABILITY, "stable")))
     return graph

@@ -12,6 +12,8 @@ the ontology must be blank nodes for OWL 2 DL tools to read them.
 
 from __future__ import annotations
 
+import gzip
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,3 +36,11 @@ def write_dumps(quads: list[ox.Quad], out: Path, prefixes: dict[str, str]) -> No
     del triples
     ox.serialize(ox.parse(path=out / "mrkg.nt", format=ox.RdfFormat.N_TRIPLES), out / "mrkg.ttl",
                  format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+def write_gzip(source: Path, target: Path) -> None:
+    """``target`` = ``source`` gzip-compressed, the same bytes in every export: the header carries
+    no file name and mtime 0, and the compression level is fixed."""
+    with source.open("rb") as plain, target.open("wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as packed:
+            shutil.copyfileobj(plain, packed, 1 << 20)

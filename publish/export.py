@@ -5,14 +5,17 @@ Written from the embedded store's current generation (its sorted ``graph.nq`` an
     mrkg.nq             N-Quads, sorted: one named graph per source (the build's own dump)
     mrkg.trig           TriG, the same quads, one named graph per source
     mrkg.nt             N-Triples of the union of the graphs, sorted and de-duplicated
+    mrkg.nq.gz, mrkg.nt.gz  the same, gzip-compressed (no file name, mtime 0: reproducible)
     mrkg.ttl            Turtle of the union of the graphs
     mrkg.jsonld         JSON-LD of the dataset (named graphs kept)
     observations.csv    one row per observation, safe to open in a spreadsheet (see tidy.py)
+    datapackage.json    Frictionless Data Package: the CSV's columns, types, licence, sources
     mrkg-ontology.ttl   the ontology;  mrkg-shapes.ttl  the SHACL shapes
-    ontology.html       ontology documentation (pyLODE)
+    ontology.html       ontology documentation (pyLODE);  vocabularies.html  its concept schemes
     void.ttl            VoID with counts computed on the store
     dataset.jsonld      schema.org Dataset;  index.html  a landing page carrying it
-    dcat.ttl            DCAT-AP 3 catalog record: every file above with media type, size, SHA-256
+    dcat.ttl            DCAT-AP 3 catalog record: every file above with media type, EU file type,
+                        size, SHA-256; validated against SEMIC's official shapes (conformance.py)
     SHA256SUMS          checksums in the format `sha256sum -c` reads
 
 Reproducible: two exports of one store, or of two builds of the same sources, are byte-identical.
@@ -40,31 +43,45 @@ from rdflib import Graph
 from mrkg.graph.store import current, write_failure_reason
 from mrkg.ontology import ONTOLOGY_FILE
 from mrkg.ontology.namespace import PREFIXES
-from mrkg.publish.describe import (DEFAULT_ENDPOINT, TITLE, Distribution, coverage, dataset_jsonld, dcat_graph,
-                                   void_graph)
-from mrkg.publish.dumps import read_dump, write_dumps
+from mrkg.publish.conformance import OFFICIAL_SHAPES, violations
+from mrkg.publish.datapackage import statistical_sources, write_data_package
+from mrkg.publish.describe import (DEFAULT_ENDPOINT, LICENCE, TITLE, Distribution, coverage, dataset_jsonld,
+                                   dcat_graph, void_graph)
+from mrkg.publish.dumps import read_dump, write_dumps, write_gzip
+from mrkg.publish.ontology_docs import ontology_graph, ontology_html, vocabularies_html
 from mrkg.publish.tidy import write_observations
 from mrkg.queries.execute import OxigraphEngine
 
 SHAPES_FILE = ONTOLOGY_FILE.parent / "shapes.ttl"
-DCAT_SHAPES = Path(__file__).resolve().parent / "dcat-ap-core-shapes.ttl"
 DEFAULT_BASE = "https://w3id.org/mrkg/release/"
+GZIP = "application/gzip"
 
-# file, media type, title, conformsTo
+# file, media type, title, conformsTo, compression
 FILES = (
-    ("mrkg.nq", "application/n-quads", "N-Quads, one named graph per source", "https://www.w3.org/TR/n-quads/"),
-    ("mrkg.trig", "application/trig", "TriG, one named graph per source", "https://www.w3.org/TR/trig/"),
-    ("mrkg.nt", "application/n-triples", "N-Triples of all graphs, sorted", "https://www.w3.org/TR/n-triples/"),
-    ("mrkg.ttl", "text/turtle", "Turtle of all graphs", "https://www.w3.org/TR/turtle/"),
-    ("mrkg.jsonld", "application/ld+json", "JSON-LD, named graphs kept", "https://www.w3.org/TR/json-ld11/"),
-    ("observations.csv", "text/csv", "Observations, one row each (tidy CSV)", "https://www.rfc-editor.org/rfc/rfc4180"),
-    ("mrkg-ontology.ttl", "text/turtle", "The mrkg OWL ontology", None),
-    ("mrkg-shapes.ttl", "text/turtle", "SHACL shapes of the mrkg graph", "https://www.w3.org/TR/shacl/"),
-    ("ontology.html", "text/html", "Ontology documentation (pyLODE)", None),
-    ("void.ttl", "text/turtle", "VoID description", "https://www.w3.org/TR/void/"),
-    ("dataset.jsonld", "application/ld+json", "schema.org Dataset description", "https://schema.org/Dataset"),
-    ("index.html", "text/html", "Landing page", None),
+    ("mrkg.nq", "application/n-quads", "N-Quads, one named graph per source", "https://www.w3.org/TR/n-quads/", None),
+    ("mrkg.nq.gz", "application/n-quads", "N-Quads, one named graph per source (gzip)",
+     "https://www.w3.org/TR/n-quads/", GZIP),
+    ("mrkg.trig", "application/trig", "TriG, one named graph per source", "https://www.w3.org/TR/trig/", None),
+    ("mrkg.nt", "application/n-triples", "N-Triples of all graphs, sorted", "https://www.w3.org/TR/n-triples/", None),
+    ("mrkg.nt.gz", "application/n-triples", "N-Triples of all graphs, sorted (gzip)",
+     "https://www.w3.org/TR/n-triples/", GZIP),
+    ("mrkg.ttl", "text/turtle", "Turtle of all graphs", "https://www.w3.org/TR/turtle/", None),
+    ("mrkg.jsonld", "application/ld+json", "JSON-LD, named graphs kept", "https://www.w3.org/TR/json-ld11/", None),
+    ("observations.csv", "text/csv", "Observations, one row each (tidy CSV)", "https://www.rfc-editor.org/rfc/rfc4180",
+     None),
+    ("datapackage.json", "application/json", "Frictionless Data Package describing observations.csv",
+     "https://specs.frictionlessdata.io/tabular-data-package/", None),
+    ("mrkg-ontology.ttl", "text/turtle", "The mrkg OWL ontology", "https://www.w3.org/TR/owl2-overview/", None),
+    ("mrkg-shapes.ttl", "text/turtle", "SHACL shapes of the mrkg graph", "https://www.w3.org/TR/shacl/", None),
+    ("ontology.html", "text/html", "Ontology documentation: classes and properties (pyLODE)", None, None),
+    ("vocabularies.html", "text/html", "Ontology documentation: controlled vocabularies and their concepts",
+     None, None),
+    ("void.ttl", "text/turtle", "VoID description", "https://www.w3.org/TR/void/", None),
+    ("dataset.jsonld", "application/ld+json", "schema.org Dataset description", "https://schema.org/Dataset", None),
+    ("index.html", "text/html", "Landing page", None, None),
 )
+RDF_DUMPS = ("mrkg.nq", "mrkg.nq.gz", "mrkg.trig", "mrkg.nt", "mrkg.nt.gz", "mrkg.ttl", "mrkg.jsonld")
+DATA_FILES = RDF_DUMPS + ("observations.csv",)
 
 
 class ExportError(Exception):
@@ -103,34 +120,40 @@ def export(store: Path, out: Path, base_url: str | None = None, endpoint: str | 
 
 def _write_release(generation, database, engine, out: Path, base: str, endpoint: str | None, issued: str | None,
                    progress: Callable[[str], None]) -> tuple[tuple[Distribution, ...], int]:
-    progress("Writing the graph: N-Quads, TriG, N-Triples, Turtle, JSON-LD …")
+    progress("Writing the graph: N-Quads, TriG, N-Triples, Turtle, JSON-LD, and gzip copies …")
     shutil.copyfile(generation.dump, out / "mrkg.nq")
     write_dumps(read_dump(generation.dump), out, dict(PREFIXES))
+    for name in ("mrkg.nq", "mrkg.nt"):
+        write_gzip(out / name, out / (name + ".gz"))
 
-    progress("Writing the observations CSV …")
+    progress("Writing the observations CSV and its data package …")
     observations = write_observations(database, out / "observations.csv")
+    write_data_package(out / "datapackage.json", (out / "observations.csv").stat().st_size,
+                       _sha256(out / "observations.csv"), statistical_sources(engine), str(LICENCE))
     shutil.copyfile(ONTOLOGY_FILE, out / "mrkg-ontology.ttl")
     shutil.copyfile(SHAPES_FILE, out / "mrkg-shapes.ttl")
-    progress("Documenting the ontology with pyLODE …")
+    progress("Documenting the ontology with pyLODE, and its vocabularies …")
     (out / "ontology.html").write_text(ontology_html(), encoding="utf-8")
+    (out / "vocabularies.html").write_text(vocabularies_html(ontology_graph()), encoding="utf-8")
 
     progress("Computing VoID counts and coverage …")
-    urls = [base + name for name, *_ in FILES]
-    (out / "void.ttl").write_text(void_graph(engine, endpoint, dumps=urls[:5]).serialize(format="turtle"),
-                                  encoding="utf-8")
+    (out / "void.ttl").write_text(void_graph(engine, endpoint, dumps=[base + name for name in RDF_DUMPS])
+                                  .serialize(format="turtle"), encoding="utf-8")
     downloads = [{"contentUrl": base + name, "encodingFormat": media}
-                 for name, media, *_ in FILES[:6]]
+                 for name, media, *_ in FILES if name in DATA_FILES]
     described = dataset_jsonld(engine, endpoint, downloads)
     (out / "dataset.jsonld").write_text(json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "index.html").write_text(landing_page(described, [(n, t) for n, _, t, _ in FILES]), encoding="utf-8")
+    (out / "index.html").write_text(landing_page(described, [(name, title) for name, _, title, *_ in FILES]),
+                                    encoding="utf-8")
 
-    progress("Writing the DCAT-AP record and checksums …")
+    progress("Writing the DCAT-AP record, checking it against SEMIC's shapes, and checksums …")
     files = tuple(Distribution(name, base + name, media, title, (out / name).stat().st_size, _sha256(out / name),
-                               conforms) for name, media, title, conforms in FILES)
+                               conforms, compressed) for name, media, title, conforms, compressed in FILES)
     catalog = dcat_graph(engine, list(files), endpoint, issued=issued)
     problems = validate_dcat(catalog)
     if problems:
-        raise ExportError("the DCAT record does not conform to the DCAT-AP shapes:\n" + problems)
+        raise ExportError("the DCAT record does not conform to SEMIC's DCAT-AP 3 shapes "
+                          "(publish/standards/dcat-ap-3/):\n" + problems)
     (out / "dcat.ttl").write_text(catalog.serialize(format="turtle"), encoding="utf-8")
     (out / "SHA256SUMS").write_text("".join(f"{item.sha256}  {item.file}\n" for item in files) +
                                     f"{_sha256(out / 'dcat.ttl')}  dcat.ttl\n", encoding="utf-8")
@@ -155,50 +178,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def ontology_html() -> str:
-    import logging
-
-    # pyLODE configures the root logger to DEBUG when imported; keep the caller's logging as it was.
-    level, handlers = logging.root.level, list(logging.root.handlers)
-    from pylode import OntPub
-    logging.root.setLevel(level)
-    for handler in logging.root.handlers[:]:
-        if handler not in handlers:
-            logging.root.removeHandler(handler)
-
-    class ReproducibleOntPub(OntPub):
-        # pyLODE writes its schema.org block with rdflib's JSON-LD serialiser, which walks the
-        # subjects as a set: their order changes with every process's string hash seed.
-        def _make_schema_org(self):
-            block = _SortedJsonLdGraph()
-            for triple in super()._make_schema_org():
-                block.add(triple)
-            return block
-
-    # A parsed graph, never a URL: pyLODE would fetch a URL.
-    return ReproducibleOntPub(ontology=Graph().parse(ONTOLOGY_FILE, format="turtle")).make_html(include_css=True)
-
-
-class _SortedJsonLdGraph(Graph):
-    """A graph whose JSON-LD is written in a fixed order: nodes by ``@id``, values by their text."""
-
-    def serialize(self, destination=None, format: str = "turtle", **kwargs):
-        if format != "json-ld" or destination is not None:
-            return super().serialize(destination, format, **kwargs)
-        nodes = json.loads(super().serialize(format="json-ld", **kwargs))
-
-        def ordered(value, in_sequence: bool = False):
-            if isinstance(value, dict):
-                return {key: ordered(value[key], key == "@list") for key in sorted(value)}
-            if isinstance(value, list):
-                items = [ordered(item) for item in value]
-                # an RDF list's order is data; any other array is a set of values
-                return items if in_sequence else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-            return value
-
-        return json.dumps(ordered(nodes), indent=2, ensure_ascii=False)
 
 
 def landing_page(described: dict, files: list[tuple[str, str]]) -> str:
@@ -231,10 +210,7 @@ def landing_page(described: dict, files: list[tuple[str, str]]) -> str:
 """
 
 
-def validate_dcat(catalog: Graph, shapes: Path = DCAT_SHAPES) -> str:
-    """'' when ``catalog`` conforms to ``shapes``, else pyshacl's report text."""
-    from pyshacl import validate
-
-    conforms, _graph, text = validate(catalog, shacl_graph=Graph().parse(shapes, format="turtle"),
-                                      inference="none", allow_warnings=True)
-    return "" if conforms else text
+def validate_dcat(catalog: Graph, shapes: tuple[Path, ...] = OFFICIAL_SHAPES) -> str:
+    """'' when ``catalog`` has no violation of SEMIC's DCAT-AP 3 shapes, else one line per violation
+    (shapes file, shape, node, property, value, message). Warnings do not fail an export."""
+    return "\n".join(f"  {finding}" for finding in violations(catalog, shapes))
