@@ -4,7 +4,8 @@
     mrkg.build()                                   # curated sources -> on-disk store
     result = mrkg.query("agreements-binding", countries="BLR,KAZ")
     result.rows                                    # list of dicts of rdflib terms
-    result.values()                                # the same as plain strings
+    result.values()                                # Python values: numbers, codes (+ IRIs), dates (+ start/end)
+    result.strings()                               # lexical forms and full IRIs
     result.to_dataframe()                          # with pandas installed
 
 The store is ``$MRKG_STORE`` or ``./mrkg-store`` unless ``store=`` is given; an http(s) URL

@@ -23,7 +23,7 @@ SAMPLE_ROWS = 2000
 
 def summarize(result: Result, columns: tuple[str, ...] | list[str]) -> dict:
     """The rows as a multiset of value tuples: count, digest and (when small) the sorted rows."""
-    keys = sorted(json.dumps([row.get(c) for c in columns], ensure_ascii=False) for row in result.values())
+    keys = sorted(json.dumps([row.get(c) for c in columns], ensure_ascii=False) for row in result.strings())
     digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
     return {"rows": len(keys), "digest": digest, "sample": keys if len(keys) <= SAMPLE_ROWS else None}
 

@@ -2,7 +2,7 @@
 
     mrkg build [--sources DIR]
     mrkg queries
-    mrkg query NAME key=value ... [--format table|csv|json]
+    mrkg query NAME key=value ... [--format table|csv|json|sparql-json]
     mrkg sparql QUERY|FILE|- [--format ...]
     mrkg describe TEXT|IRI
     mrkg validate [--sources DIR] [--reasoner-timeout S]
@@ -31,6 +31,7 @@ from mrkg.cli.terminal import printable, printable_term, unicode_escaped
 from mrkg.graph.store import StoreError, StoreMissing, default_store
 from mrkg.loaders import InputError
 from mrkg.ontology import iris
+from mrkg.queries import typed
 from mrkg.queries.execute import Result, run_named
 from mrkg.queries.library import QUERIES_DIR, QueryError, bind, get, named_queries
 
@@ -50,12 +51,18 @@ def _say(message: str) -> None:
     print(printable(message, keep="\n\t"))
 
 
-def _emit(result: Result, fmt: str) -> None:
-    """``result`` on stdout; data values can never drive the terminal (see terminal.py)."""
-    if fmt == "json":
+def _emit(result: Result, fmt: str, presented: bool = False) -> None:
+    """``result`` on stdout; data values can never drive the terminal (see terminal.py).
+
+    ``presented``: CSV and JSON as ``Result.values()`` gives them (codes with their IRIs beside,
+    numbers, dates with start, end and precision; see docs/queries.md), as for named queries;
+    otherwise the SPARQL 1.1 results formats, terms as the graph holds them."""
+    if fmt == "sparql-json" or (fmt == "json" and not presented):
         print(unicode_escaped(result.to_json()))
+    elif fmt == "json":
+        print(unicode_escaped(typed.to_json(result)))
     elif fmt == "csv":
-        text = result.to_csv()
+        text = typed.to_csv(result) if presented and result.triples is None else result.to_csv()
         sys.stdout.write(printable(text, keep="\n") if sys.stdout.isatty() else text)
     elif result.triples is not None:
         from rdflib import Graph
@@ -119,7 +126,7 @@ def cmd_query(args) -> int:
         if not sep:
             raise QueryError(f"parameters are written key=value, got {item!r}; usage: mrkg query {named.usage()}")
         values[key] = value
-    _emit(run_named(_engine(args), named, bind(named, values)), args.format)
+    _emit(run_named(_engine(args), named, bind(named, values)), args.format, presented=True)
     return 0
 
 
@@ -336,7 +343,10 @@ def parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run a named query: mrkg query NAME key=value ...")
     query.add_argument("name")
     query.add_argument("params", nargs="*", metavar="key=value")
-    query.add_argument("--format", **formats)
+    query.add_argument("--format", choices=["table", "csv", "json", "sparql-json"], default="table",
+                       help="output format: table; csv or json with codes beside their IRIs, numbers as numbers "
+                            "and dates with their start, end and precision (see docs/queries.md); sparql-json: "
+                            "SPARQL 1.1 Query Results JSON, terms as the graph holds them")
     query.set_defaults(run=cmd_query)
 
     sparql = commands.add_parser("sparql", help="run a SPARQL query given as text, a file, or - for stdin")

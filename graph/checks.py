@@ -113,5 +113,5 @@ def check_store(store) -> CheckReport:
     engine = OxigraphEngine(store)
     results = {}
     for name, text in violation_queries().items():
-        results[name] = [{k: v for k, v in row.items() if v is not None} for row in engine.run(text).values()]
+        results[name] = [{k: v for k, v in row.items() if v is not None} for row in engine.run(text).strings()]
     return CheckReport([], results)

@@ -25,6 +25,8 @@ from rdflib import BNode, Dataset, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 from mrkg.ontology.namespace import PREFIXES
+from mrkg.queries import typed
+from mrkg.queries.columns import column_kinds
 
 
 def to_rdflib(term: Any):
@@ -64,9 +66,19 @@ class Result:
     rows: list[dict[str, Any]]
     boolean: bool | None = None
     triples: list[tuple] | None = None
+    # Each column's kind (see queries/columns.py), set for named queries; inferred from the terms otherwise.
+    kinds: dict[str, str] | None = None
 
-    def values(self) -> list[dict[str, str | None]]:
-        """Rows as plain strings (IRIs and literals' lexical forms)."""
+    def values(self) -> list[dict[str, Any]]:
+        """Rows as Python values, by each column's kind (see docs/queries.md): integers as int,
+        xsd:decimal as Decimal (exact), booleans as bool; an IRI as its code (``BLR``) with the IRI in
+        ``<col>_iri``; a date or period as written, with ``<col>_start`` and ``<col>_end``
+        (datetime.date: its first and last possible days) and ``<col>_precision``
+        (year, month, day or range). ``rows`` keeps the rdflib terms."""
+        return typed.values(self)
+
+    def strings(self) -> list[dict[str, str | None]]:
+        """Rows as plain strings (IRIs and literals' lexical forms), one key per variable."""
         return [{v: (None if row.get(v) is None else str(row[v])) for v in self.variables} for row in self.rows]
 
     # -- formats -----------------------------------------------------------
@@ -97,10 +109,11 @@ class Result:
                           indent=2, ensure_ascii=False)
 
     def to_csv(self) -> str:
+        """SPARQL 1.1 Query Results CSV: full IRIs and lexical forms (``typed.to_csv`` presents them)."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.variables)
-        for row in self.values():
+        for row in self.strings():
             writer.writerow(["" if row[v] is None else row[v] for v in self.variables])
         return out.getvalue()
 
@@ -108,7 +121,7 @@ class Result:
         """Aligned columns for a terminal: empty columns are dropped, the widest are clipped first."""
         if self.boolean is not None:
             return "yes\n" if self.boolean else "no\n"
-        values = self.values()
+        values = self.strings()
         if not values:
             return "(no rows)\n"
         headers = [v for v in self.variables if any(row[v] is not None for row in values)]
@@ -129,20 +142,17 @@ class Result:
         return "\n".join(out) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
 
     def to_dataframe(self):
-        try:
-            import pandas
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError("to_dataframe needs pandas: pip install 'mrkg[pandas]'") from error
-        return pandas.DataFrame(self.values(), columns=self.variables)
+        """A pandas DataFrame of ``values()``'s columns with dtypes pandas computes with: int64
+        (Int64 where a column has blanks), float64 for xsd:decimal, datetime64[ns] for the
+        ``_start`` and ``_end`` of dates; codes, IRIs, texts and precisions as object (str)."""
+        return typed.dataframe(self)
 
 
 def _short(value: str | None) -> str:
     if value is None:
         return ""
-    if value.startswith("https://w3id.org/mrkg/id/"):
-        return value.rsplit("/", 1)[1]
-    if value.startswith(PREFIXES["mrkg"]):
-        return "mrkg:" + value[len(PREFIXES["mrkg"]):]
+    if value.startswith((typed.ID_BASE, PREFIXES["mrkg"])):
+        return typed.code(value)
     return " ".join(value.split())
 
 
@@ -241,7 +251,8 @@ def run_named(engine, query, bindings: dict[str, Any]) -> Result:
     rows = result.rows
     if query.limit is not None:
         rows = _limited(rows, query.limit, bindings)
-    return Result(columns, [{c: row.get(c) for c in columns} for row in rows])
+    kinds = column_kinds(query)
+    return Result(columns, [{c: row.get(c) for c in columns} for row in rows], kinds={c: kinds[c] for c in columns})
 
 
 def _limited(rows: list[dict], limit, bindings: dict[str, Any]) -> list[dict]:

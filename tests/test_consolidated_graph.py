@@ -24,11 +24,11 @@ DATES = ("1995-01-01", "2000-06-15", "2010-01-01", "2020-01-01")
 
 
 def rows(store, name, **params):
-    return mrkg.query(name, store=store, **params).values()
+    return mrkg.query(name, store=store, **params).strings()
 
 
 def sparql(store, text):
-    return mrkg.sparql(text, store=store).values()
+    return mrkg.sparql(text, store=store).strings()
 
 
 @pytest.fixture(scope="module")

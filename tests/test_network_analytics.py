@@ -64,7 +64,7 @@ def by_hand_flows() -> nx.DiGraph:
 
 
 def rows(result):
-    return {row["country"]: row for row in result.values()}
+    return {row["country"]: row for row in result.strings()}
 
 
 def test_agreements_stats_match_networkx_on_the_hand_made_graph(engine):
@@ -80,7 +80,7 @@ def test_agreements_stats_match_networkx_on_the_hand_made_graph(engine):
         assert float(row["betweenness"]) == pytest.approx(betweenness[code], abs=1e-6)
         assert float(row["pagerank"]) == pytest.approx(pagerank[code], abs=1e-6)
     assert float(result["CCC"]["betweenness"]) == pytest.approx(2 / 3, abs=1e-6)  # on every path to DDD
-    assert [r["country"] for r in network.stats(network.agreements_graph(engine, ON)).values()][0] == "CCC"
+    assert [r["country"] for r in network.stats(network.agreements_graph(engine, ON)).strings()][0] == "CCC"
 
 
 def test_the_date_changes_the_ties(engine):

@@ -91,7 +91,7 @@ def test_every_document_has_enough_questions():
 def test_reader_question(store, stem, question):
     assert question.get("expect") or "rows" in question, f"{question['ask']}: states no expected answer"
     result = mrkg.query(question["query"], store=store, **question.get("params", {}))
-    answer = [{k: _cell(v) for k, v in row.items()} for row in result.values()]
+    answer = [{k: _cell(v) for k, v in row.items()} for row in result.strings()]
     for expected in question.get("expect", []):
         unknown = set(expected) - set(result.variables)
         assert not unknown, f"{question['ask']}: columns {sorted(unknown)} are not in {question['query']}"

@@ -24,7 +24,7 @@ UN_VINTAGE = "2019 revision (POP/DB/MIG/Stock/Rev.2019)"
 
 
 def rows(store, name, **params):
-    return mrkg.query(name, store=store, **params).values()
+    return mrkg.query(name, store=store, **params).strings()
 
 
 def un_row(year: str, destination: str) -> dict[str, str]:
@@ -73,7 +73,7 @@ def _figures(store, **where):
       FILTER(?destination = <https://w3id.org/mrkg/id/country/%(country)s>)
     }""" % where
     return [{k: (None if v is None else str(v)) for k, v in row.items()}
-            for row in mrkg.sparql(query, store=store).values()]
+            for row in mrkg.sparql(query, store=store).strings()]
 
 
 def test_remittances_to_tajikistan_2022_in_both_units(full_store):

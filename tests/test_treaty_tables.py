@@ -29,11 +29,11 @@ HUGGO_DOC = "HUGGO_MEM_additional.csv"
 
 
 def rows(store, name, **params):
-    return mrkg.query(name, store=store, **params).values()
+    return mrkg.query(name, store=store, **params).strings()
 
 
 def sparql_values(store, query):
-    return [{k: (None if v is None else str(v)) for k, v in row.items()} for row in mrkg.sparql(query, store=store).values()]
+    return [{k: (None if v is None else str(v)) for k, v in row.items()} for row in mrkg.sparql(query, store=store).strings()]
 
 
 # ---------------------------------------------------------------------------
