@@ -264,7 +264,7 @@ def cmd_serve(args) -> int:
                 timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, base=args.base,
                 max_body=args.max_body, memory_limit=args.memory_limit * 2**20 if args.memory_limit else None,
                 per_client=args.per_client, limits=limits, max_connections=args.max_connections,
-                keep_alive=args.keep_alive)
+                keep_alive=args.keep_alive, max_query=args.max_query)
     return 0
 
 
@@ -382,10 +382,14 @@ def parser() -> argparse.ArgumentParser:
                        help="query worker processes, i.e. queries evaluated at once (default 2)")
     serve.add_argument("--base", default=iris.BASE, metavar="IRI",
                        help=f"IRI base served at this server's root (default {iris.BASE})")
-    serve.add_argument("--max-body", type=_positive(int), default=64 * 1024, metavar="BYTES",
-                       help="largest request body accepted (default 65536)")
-    from mrkg.endpoint.limits import (DEFAULT_KEEP_ALIVE, DEFAULT_MAX_CONNECTIONS, DEFAULT_MEMORY_LIMIT,
-                                      DEFAULT_PER_CLIENT, ConnectionLimits)
+    from mrkg.endpoint.limits import (DEFAULT_KEEP_ALIVE, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS,
+                                      DEFAULT_MAX_QUERY, DEFAULT_MEMORY_LIMIT, DEFAULT_PER_CLIENT,
+                                      ConnectionLimits)
+    serve.add_argument("--max-query", type=_positive(int), default=DEFAULT_MAX_QUERY, metavar="BYTES",
+                       help="longest query accepted, GET or POST alike; 413 past it (default "
+                            f"{DEFAULT_MAX_QUERY}; the request line and body bounds allow for its URL-encoding)")
+    serve.add_argument("--max-body", type=_positive(int), default=DEFAULT_MAX_BODY, metavar="BYTES",
+                       help=f"largest request body accepted (default {DEFAULT_MAX_BODY})")
     bounds = ConnectionLimits()
     serve.add_argument("--memory-limit", type=_non_negative_int, default=DEFAULT_MEMORY_LIMIT // 2**20,
                        metavar="MIB", help="memory each query worker may use, in MiB; a query needing more gets 503 "

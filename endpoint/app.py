@@ -14,6 +14,12 @@ server never changes (the ontology page, the landing page's counts, VoID, the
 graph sizes), is computed once, by the first request that needs it while any
 others wait for the same answer, or at start (``warm``), and then served from
 memory. Every response carries the security headers (``SECURITY_HEADERS``).
+
+Answers over about a kilobyte are gzip-compressed for clients that accept it. Pages, VoID and the
+service description carry an ETag and Last-Modified from the generation served (its digest and
+build time: they change only with the graph), and a matching If-None-Match or If-Modified-Since
+is answered 304. A query is taken up to ``max_query`` bytes whether it comes in a GET's URL or a
+POST's body (the transport bounds allow for its URL-encoding, see ``limits``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import contextlib
 import json
 import logging
 import urllib.parse
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
 import anyio
@@ -30,6 +38,7 @@ from rdflib import URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -37,15 +46,16 @@ from starlette.routing import Route
 from mrkg.endpoint import describe as describing
 from mrkg.endpoint import formats, pages, resolve
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
-from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply
-from mrkg.endpoint.limits import DEFAULT_PER_CLIENT
+from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply, cut_message
+from mrkg.endpoint.limits import DEFAULT_MAX_BODY, DEFAULT_MAX_QUERY, DEFAULT_PER_CLIENT
 from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import run_named, with_values
 from mrkg.queries.library import QueryError, bind, named_queries
 
 STATIC = Path(__file__).resolve().parent / "static"
-DEFAULT_MAX_BODY = 64 * 1024
-PAGE_FORMATS = (formats.HTML, formats.TURTLE, formats.NTRIPLES, formats.JSONLD)
+# Answers smaller than this are sent as they are: gzip saves little on them.
+GZIP_MINIMUM = 1024
+PAGE_FORMATS = (formats.HTML, formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.RDFXML)
 NAMED_FORMATS = (formats.HTML, formats.JSON, formats.XML, formats.CSV, formats.TSV)
 FORM = "application/x-www-form-urlencoded"
 # Stands for this server's /sparql URL in what is computed once: the URL depends on the request.
@@ -56,6 +66,39 @@ log = logging.getLogger("mrkg.endpoint")
 
 class BodyTooLarge(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Served:
+    """The generation a server serves, for validators: its digest and build time (seconds since
+    the epoch). Both stay the same as long as the graph does."""
+
+    digest: str
+    built: float
+
+    def etag(self, variant: str) -> str:
+        # Weak: a gzip-compressed answer has other bytes for the same representation.
+        return f'W/"{self.digest[:20]}-{variant}"'
+
+    @property
+    def last_modified(self) -> str:
+        return formatdate(self.built, usegmt=True)
+
+
+def _not_modified(request: Request, etag: str, built: float) -> bool:
+    """Whether the client's copy is current (RFC 9110, 13.1): If-None-Match, when sent, decides
+    alone; otherwise If-Modified-Since."""
+    matches = request.headers.get("if-none-match")
+    if matches is not None:
+        tags = [tag.strip() for tag in matches.split(",")]
+        return "*" in tags or any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in tags)
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(built) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, OverflowError):
+            return False
+    return False
 
 
 class BodySlow(Exception):
@@ -168,14 +211,23 @@ def _single(values: dict[str, list[str]], key: str) -> str | None:
     return found[0] if found else None
 
 
+def _format_names(values: dict[str, list[str]]) -> tuple[str, ...]:
+    """Every value of the format parameters, each once: they must agree (``formats.choose``)."""
+    return tuple(dict.fromkeys(value for key in formats.FORMAT_PARAMETERS for value in values.get(key, ())
+                               if value.strip()))
+
+
 def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, timeout: float | None = None,
                max_rows: int | None = None, on_shutdown=None, per_client: int = DEFAULT_PER_CLIENT,
-               slots: int | None = None, body_timeout: float | None = 20.0, warm: bool = False) -> Starlette:
+               slots: int | None = None, body_timeout: float | None = 20.0, warm: bool = False,
+               max_query: int = DEFAULT_MAX_QUERY, served: Served | None = None) -> Starlette:
     """The application over ``evaluator`` (``answer(QueryRequest) -> Reply``, ``run(text, bindings,
     max_rows) -> (Result, truncated)``, ``graphs()``). ``base`` is the IRI base that maps to this
     server's paths; ``timeout`` and ``max_rows`` are only reported (the evaluator enforces them).
     ``slots`` evaluations run at once (default: the evaluator's workers), at most ``per_client`` of
-    them for one client; ``warm`` computes the cached answers at start, in the background."""
+    them for one client; ``warm`` computes the cached answers at start, in the background.
+    ``max_query`` bounds a query's text (UTF-8 bytes), GET or POST alike; ``served`` (the
+    generation) gives pages their ETag and Last-Modified."""
     once = Once()
     ontology_iri = base + "ontology"
     ontology = (base + "ontology#", base + "graph/ontology")
@@ -191,6 +243,18 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
 
     def endpoint_url(request: Request) -> str:
         return str(request.base_url).rstrip("/") + "/sparql"
+
+    def conditional(request: Request, response: Response, variant: str) -> Response:
+        """``response`` with the generation's validators, or 304 when the client's copy is current."""
+        if served is None or response.status_code != 200:
+            return response
+        etag = served.etag(variant)
+        validators = {"ETag": etag, "Last-Modified": served.last_modified}
+        if _not_modified(request, etag, served.built):
+            kept = {k: v for k, v in response.headers.items() if k.lower() in ("vary", "link", "cache-control")}
+            return Response(status_code=304, headers={**kept, **validators})
+        response.headers.update(validators)
+        return response
 
     async def sizes(client: str):
         return await once.get("sizes", lambda: evaluate(client, describing.graph_sizes, evaluator))
@@ -266,7 +330,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                 dataset = ProtocolDataset(tuple(values.get("default-graph-uri", ())),
                                           tuple(values.get("named-graph-uri", ())))
             query = _single(values, "query")
-            format_name = _single(values, "format")
+            format_name = _format_names(values)
         except BodyTooLarge:
             return _text(413, f"the request body is larger than {max_body} bytes")
         except BodySlow:
@@ -280,21 +344,27 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return _text(400, str(error))
         if query is None:
             return await service_description(request, format_name)
+        size = len(query.encode("utf-8"))
+        if size > max_query:
+            return _text(413, f"the query is {size} bytes long; this endpoint takes queries of up to {max_query} "
+                              "bytes (UTF-8), in a GET's URL or a POST's body alike")
         reply = await evaluate(client_of(request), evaluator.answer,
-                               QueryRequest(query, request.headers.get("accept"), format_name, dataset))
+                               QueryRequest(query, request.headers.get("accept"), format_name, dataset,
+                                            endpoint_url(request)))
         return _reply(reply)
 
-    async def service_description(request: Request, format_name: str | None) -> Response:
+    async def service_description(request: Request, format_name: tuple[str, ...]) -> Response:
         try:
             fmt = formats.choose(PAGE_FORMATS, request.headers.get("accept"), format_name)
         except formats.NotAcceptable as error:
             return _text(406, str(error))
         if fmt is formats.HTML:
-            return query_page(request)
+            return conditional(request, query_page(request), "query-page")
         graph = describing.service_description(endpoint_url(request), await sizes(client_of(request)), max_rows,
-                                               timeout, base)
-        return Response(formats.graph_bytes(list(graph), fmt), headers={"Content-Type": fmt.content_type,
-                                                                         "Vary": "Accept"})
+                                               timeout, base, max_query)
+        return conditional(request, Response(formats.graph_bytes(list(graph), fmt),
+                                             headers={"Content-Type": fmt.content_type, "Vary": "Accept"}),
+                           "service-" + fmt.name)
 
     def query_page(request: Request) -> Response:
         examples = []
@@ -325,7 +395,8 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         graphs = await sizes(client)
         html = pages.render("landing.html", base, graphs=graphs, total=sum(g["triples"] for g in graphs),
                             endpoint=endpoint_url(request), jsonld=await jsonld(client, endpoint_url(request)))
-        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"}),
+                           "landing")
 
     async def void(request: Request) -> Response:
         offered = PAGE_FORMATS[1:]
@@ -334,11 +405,13 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         except formats.NotAcceptable as error:
             return _text(406, str(error))
         triples = await void_triples(client_of(request), endpoint_url(request))
-        return Response(formats.graph_bytes(triples, fmt), headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
+        return conditional(request, Response(formats.graph_bytes(triples, fmt),
+                                             headers={"Content-Type": fmt.content_type, "Vary": "Accept"}),
+                           "void-" + fmt.name)
 
     async def queries_page(request: Request) -> Response:
         html = pages.render("queries.html", base, queries=list(named_queries().values()))
-        return Response(html, media_type="text/html; charset=utf-8")
+        return conditional(request, Response(html, media_type="text/html; charset=utf-8"), "queries")
 
     async def named_query(request: Request) -> Response:
         name = request.path_params["name"]
@@ -356,13 +429,17 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                 f"{p.name}=<{p.type}>" for p in named.params))
         view = _CappedView(evaluator, max_rows)
         result = await evaluate(client_of(request), run_named, view, named, bindings)
-        cut = f"the answer was cut to the first {max_rows} rows" if view.truncated else None
+        cut = cut_message(max_rows) if view.truncated else None
         headers = {"Vary": "Accept", **({TRUNCATED_HEADER: cut} if cut else {})}
         if fmt is formats.HTML:
             body = pages.results_page(result, "SELECT", named.text, base, title=named.title,
                                       subtitle=named.question, truncated=cut)
-            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        return Response(formats.results_bytes(result, fmt), headers={"Content-Type": fmt.content_type, **headers})
+            return conditional(request, Response(body, media_type="text/html; charset=utf-8", headers=headers),
+                               "html")
+        body = formats.results_bytes(result, fmt)
+        if cut:
+            body = formats.mark_truncated(body, fmt, cut, endpoint_url(request) + formats.ROW_LIMIT_FRAGMENT)
+        return conditional(request, Response(body, headers={"Content-Type": fmt.content_type, **headers}), fmt.name)
 
     async def describe(client: str, iri: str):
         if iri == ontology_iri:
@@ -398,7 +475,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
         if fmt is not formats.HTML:
             body = formats.graph_bytes(resolve.triples(description), fmt)
-            return Response(body, headers={"Content-Type": fmt.content_type, **headers})
+            return conditional(request, Response(body, headers={"Content-Type": fmt.content_type, **headers}), fmt.name)
         local = pages.local_path(iri, base)
         # Only entities with sections need a worker: the ontology's page is served from memory alone.
         entity = resolve.entity_kind(iri, base)
@@ -407,7 +484,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
                             sections=sections,
                             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-        return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+        return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
 
     async def script(request: Request) -> Response:
         return FileResponse(STATIC / "query.js", media_type="text/javascript; charset=utf-8")
@@ -422,8 +499,11 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/{path:path}", guarded(resource), methods=["GET"]),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
-                             allow_headers=["Accept", "Content-Type"], expose_headers=[TRUNCATED_HEADER],
-                             max_age=3600)]
+                             allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+                             expose_headers=[TRUNCATED_HEADER, "ETag", "Last-Modified"], max_age=3600),
+                  # Innermost: it compresses the finished answer, which the handlers build in memory
+                  # within the row cap, so its cost is bounded by that cap too.
+                  Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -2,8 +2,11 @@
 
 The service description states only what this endpoint does: SPARQL 1.1 Query
 (no update), the union default graph, simple entailment (plain pattern
-matching: no RDFS or OWL inference), the result formats it writes, and the
-named graphs it holds. VoID and the schema.org Dataset come from
+matching: no RDFS or OWL inference), the result formats it writes, the
+named graphs it holds, and its limits. A limit is an ``sd:Feature`` of the
+service (the Service Description's extension point; no standard term states a
+row cap) with its number as ``rdf:value``: ``<endpoint#row-limit>`` is the
+one a cut answer links to. VoID and the schema.org Dataset come from
 ``mrkg.publish.describe``, so that the endpoint and the release describe the
 dataset alike; their counts are queried, never written by hand.
 """
@@ -26,7 +29,9 @@ RESULT_FORMAT_IRIS = {
     formats.JSON: FORMATS_NS.SPARQL_Results_JSON, formats.XML: FORMATS_NS.SPARQL_Results_XML,
     formats.CSV: FORMATS_NS.SPARQL_Results_CSV, formats.TSV: FORMATS_NS.SPARQL_Results_TSV,
     formats.TURTLE: FORMATS_NS.Turtle, formats.NTRIPLES: FORMATS_NS["N-Triples"], formats.JSONLD: FORMATS_NS["JSON-LD"],
+    formats.RDFXML: FORMATS_NS.RDF_XML,
 }
+ROW_LIMIT = formats.ROW_LIMIT_FRAGMENT
 
 GRAPH_SIZES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                "SELECT ?graph (COUNT(*) AS ?triples) (SAMPLE(?l) AS ?label) WHERE { GRAPH ?graph { ?s ?p ?o } "
@@ -67,7 +72,7 @@ def dataset_jsonld(evaluator, base: str, endpoint: str) -> str:
 
 
 def service_description(endpoint: str, graphs: list[dict], max_rows: int | None, timeout: float | None,
-                        base: str) -> Graph:
+                        base: str, max_query: int | None = None) -> Graph:
     graph = Graph()
     graph.bind("sd", SD)
     graph.bind("void", VOID)
@@ -81,10 +86,22 @@ def service_description(endpoint: str, graphs: list[dict], max_rows: int | None,
     for fmt, iri in RESULT_FORMAT_IRIS.items():
         graph.add((service, SD.resultFormat, iri))
     limits = []
-    if timeout:
-        limits.append(f"a query is stopped after {timeout:g} s")
-    if max_rows:
-        limits.append(f"answers are cut to {max_rows} rows (header MRKG-Truncated)")
+    for fragment, value, unit, text in (
+            (ROW_LIMIT, max_rows, "rows", f"answers are cut to their first {max_rows} rows or triples, said by the "
+                                          "header MRKG-Truncated and, where the format allows, in the answer"),
+            ("#time-limit", timeout, "seconds", f"a query is stopped after {timeout:g} s" if timeout else ""),
+            ("#query-size-limit", max_query, "bytes",
+             f"a query may be up to {max_query} bytes long (UTF-8), by GET or POST alike")):
+        if not value:
+            continue
+        limits.append(text)
+        feature = URIRef(endpoint + fragment)
+        graph.add((service, SD.feature, feature))
+        graph.add((feature, RDF.type, SD.Feature))
+        graph.add((feature, RDF.value, Literal(value, datatype=XSD.decimal if isinstance(value, float)
+                                               else XSD.integer)))
+        graph.add((feature, RDFS.label, Literal(f"{fragment[1:].replace('-', ' ')} ({unit})", lang="en")))
+        graph.add((feature, RDFS.comment, Literal(text[0].upper() + text[1:] + ".", lang="en")))
     graph.add((service, RDFS.comment, Literal(
         "Read-only SPARQL 1.1 Query endpoint over the Migration Regimes Knowledge Graph. No updates, no SERVICE, "
         "FROM/FROM NAMED only with graphs of this dataset" + ("; " + "; ".join(limits) if limits else "") + ".",

@@ -37,8 +37,9 @@ class ProtocolDataset:
 class QueryRequest:
     text: str
     accept: str | None = None
-    format_name: str | None = None
+    format_name: str | tuple[str, ...] | None = None  # the format parameters' values, if any
     dataset: ProtocolDataset | None = None
+    endpoint: str | None = None  # this server's /sparql URL, which a cut answer links to
 
 
 @dataclass
@@ -149,20 +150,30 @@ def answer(runner: Runner, graphs: frozenset[str], request: QueryRequest, max_ro
         return error_reply(500, f"the query could not be evaluated: {error}")
     headers = {}
     if truncated:
-        headers[TRUNCATED_HEADER] = f"the answer was cut to the first {max_rows} rows"
+        headers[TRUNCATED_HEADER] = cut_message(max_rows)
     return Reply(200, fmt.content_type, render(result, fmt, checked.form, request.text, base,
-                                               headers.get(TRUNCATED_HEADER)), headers)
+                                               headers.get(TRUNCATED_HEADER), request.endpoint), headers)
+
+
+def cut_message(max_rows: int | None) -> str:
+    return (f"the answer was cut to the first {max_rows} rows (this server's row cap, stated in its service "
+            "description); ask for fewer rows, e.g. with LIMIT and OFFSET")
 
 
 def render(result: Result, fmt: formats.Format, form: str, query: str = "", base: str = BASE,
-           truncated: str | None = None) -> bytes:
+           truncated: str | None = None, endpoint: str | None = None) -> bytes:
+    """The answer in ``fmt``; a cut answer (``truncated``, the message) says so in the body where
+    the format allows (``formats.mark_truncated``)."""
     if fmt is formats.HTML:
         from mrkg.endpoint.pages import results_page
 
         return results_page(result, form, query, base, truncated=truncated).encode("utf-8")
     if result.triples is not None:
-        return formats.graph_bytes(result.triples, fmt)
-    return formats.results_bytes(result, fmt)
+        body = formats.graph_bytes(result.triples, fmt)
+    else:
+        body = formats.results_bytes(result, fmt)
+    link = endpoint + formats.ROW_LIMIT_FRAGMENT if endpoint else None
+    return formats.mark_truncated(body, fmt, truncated, link) if truncated else body
 
 
 class InlineEvaluator:

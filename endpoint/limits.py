@@ -16,13 +16,27 @@ DEFAULT_PER_CLIENT = 2
 DEFAULT_MAX_CONNECTIONS = 256
 # Seconds a connection may stay idle between requests (uvicorn's keep-alive timeout).
 DEFAULT_KEEP_ALIVE = 5.0
+# The longest query text, in UTF-8 bytes, accepted alike in a GET's URL and in a POST's body.
+DEFAULT_MAX_QUERY = 64 * 1024
+
+
+def encoded_allowance(max_query: int) -> int:
+    """Bytes of request line or body that carry a query of ``max_query`` bytes in any encoding:
+    URL-encoding writes a byte as at most three (%XX), and 4 KiB is left for the other
+    parameters and the method, path and version."""
+    return 3 * max_query + 4096
+
+
+# The transport bounds are derived from the query bound, so that a query within it fits a GET
+# and a POST alike (a form body is URL-encoded as a URL is).
+DEFAULT_MAX_BODY = encoded_allowance(DEFAULT_MAX_QUERY)
 
 
 @dataclass(frozen=True)
 class ConnectionLimits:
     header_timeout: float = 10.0  # seconds for a request's head
     body_timeout: float = 20.0  # seconds for a request's body, from the end of its head
-    max_request_line: int = 16 * 1024  # bytes; 414 past it (longer queries go in a POST body)
-    max_head: int = 32 * 1024  # bytes of request line and headers; 431 past it
+    max_request_line: int = encoded_allowance(DEFAULT_MAX_QUERY)  # bytes; 414 past it
+    max_head: int = encoded_allowance(DEFAULT_MAX_QUERY) + 32 * 1024  # bytes of request line and headers; 431 past it
     per_client: int = 32  # open connections per remote address
     linger: float = 2.0  # seconds to read what a refused client still sends, before closing

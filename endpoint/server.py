@@ -6,8 +6,8 @@ import socket
 import sys
 from pathlib import Path
 
-from mrkg.endpoint.limits import (DEFAULT_KEEP_ALIVE, DEFAULT_MAX_CONNECTIONS, DEFAULT_MEMORY_LIMIT,
-                                  DEFAULT_PER_CLIENT, ConnectionLimits)
+from mrkg.endpoint.limits import (DEFAULT_KEEP_ALIVE, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS,
+                                  DEFAULT_MAX_QUERY, DEFAULT_MEMORY_LIMIT, DEFAULT_PER_CLIENT, ConnectionLimits)
 from mrkg.ontology.iris import BASE
 
 
@@ -29,10 +29,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
-                max_rows: int = 10_000, workers: int = 2, base: str = BASE, max_body: int = 64 * 1024,
+                max_rows: int = 10_000, workers: int = 2, base: str = BASE, max_body: int = DEFAULT_MAX_BODY,
                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT, per_client: int = DEFAULT_PER_CLIENT,
                 limits: ConnectionLimits = ConnectionLimits(), max_connections: int = DEFAULT_MAX_CONNECTIONS,
-                keep_alive: float = DEFAULT_KEEP_ALIVE,
+                keep_alive: float = DEFAULT_KEEP_ALIVE, max_query: int = DEFAULT_MAX_QUERY,
                 announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
     """Serve the graph built in ``store`` until interrupted. The generation current at start is
     served throughout: restart the server after a build to serve the new graph.
@@ -41,10 +41,11 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
     worker), the rows of an answer, the requests one client may have in progress (``per_client``,
     429 past it), the open connections (``max_connections`` in all, 503 past it;
     ``limits.per_client`` per address), the time for a request's head and body and between
-    requests (``limits``, ``keep_alive``), and the size of its request line, head and body."""
+    requests (``limits``, ``keep_alive``), the size of its request line, head and body, and of the
+    query itself (``max_query`` bytes, GET or POST alike)."""
     import uvicorn
 
-    from mrkg.endpoint.app import create_app
+    from mrkg.endpoint.app import Served, create_app
     from mrkg.endpoint.connections import protocol_class
     from mrkg.endpoint.workers import Pool, PoolEvaluator
     from mrkg.graph.remote import RemoteEngine, is_remote
@@ -62,9 +63,12 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
         sock = bind_socket(host, port)
         app = create_app(InlineEvaluator.for_engine(engine, max_rows, base), base=base, max_body=max_body,
                          timeout=timeout, max_rows=max_rows, per_client=per_client,
-                         body_timeout=limits.body_timeout, warm=True)
+                         body_timeout=limits.body_timeout, warm=True, max_query=max_query)
     else:
-        database = current(Path(store)).database  # raises StoreMissing with a clear message
+        generation = current(Path(store))  # raises StoreMissing with a clear message
+        database = generation.database
+        # build.json is written once, when the generation is built: its time is the build's.
+        served = Served(generation.info["digest"], (generation.path / "build.json").stat().st_mtime)
         sock = bind_socket(host, port)
         announce(f"Starting {workers} query worker(s) on {database} …")
         pool = Pool(database, size=workers, timeout=timeout, max_rows=max_rows, base=base, memory_limit=memory_limit)
@@ -73,11 +77,11 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
                      "refused by the query checks.")
         app = create_app(PoolEvaluator(pool), base=base, max_body=max_body, timeout=timeout, max_rows=max_rows,
                          on_shutdown=pool.close, per_client=per_client, body_timeout=limits.body_timeout,
-                         warm=True)
+                         warm=True, max_query=max_query, served=served)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     announce(f"Serving the SPARQL endpoint at http://{shown}:{bound_port}/sparql "
-             f"(timeout {timeout:g} s, at most {max_rows} rows); IRIs under {base} resolve at "
+             f"(timeout {timeout:g} s, at most {max_rows} rows, queries up to {max_query} bytes); IRIs under {base} resolve at "
              f"http://{shown}:{bound_port}/ — Ctrl-C stops")
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
                             http=protocol_class(limits), timeout_keep_alive=keep_alive,

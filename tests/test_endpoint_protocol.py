@@ -252,7 +252,10 @@ def test_row_cap_cuts_and_says_so(client):
     assert len(small.json()["results"]["bindings"]) == 3
     assert TRUNCATED_HEADER not in small.headers
     graph = get(client, "CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
-    assert len([line for line in graph.text.splitlines() if line.strip()]) == MAX_ROWS
+    lines = [line for line in graph.text.splitlines() if line.strip()]
+    # the triples, then a comment saying the answer was cut
+    assert len([line for line in lines if not line.startswith("#")]) == MAX_ROWS
+    assert lines[-1].startswith("# the answer was cut to the first")
     assert TRUNCATED_HEADER in graph.headers
 
 
@@ -290,7 +293,10 @@ def test_service_description_is_truthful(client, engine):
     assert languages == {SD + "SPARQL11Query"}
     regimes = {str(o) for o in sd.objects(None, URIRef(SD + "defaultEntailmentRegime"))}
     assert regimes == {"http://www.w3.org/ns/entailment/Simple"}
-    assert {str(o) for o in sd.objects(None, URIRef(SD + "feature"))} == {SD + "UnionDefaultGraph"}
+    assert {str(o) for o in sd.objects(None, URIRef(SD + "feature"))} == {
+        SD + "UnionDefaultGraph", "http://testserver/sparql#row-limit", "http://testserver/sparql#query-size-limit"}
+    row_limit = URIRef("http://testserver/sparql#row-limit")
+    assert sd.value(row_limit, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")).toPython() == MAX_ROWS
     names = {str(o) for o in sd.objects(None, URIRef(SD + "name"))}
     stored = {str(row["g"]) for row in engine.run("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }").rows}
     assert names == stored
