@@ -264,7 +264,7 @@ def cmd_serve(args) -> int:
                 timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, base=args.base,
                 max_body=args.max_body, memory_limit=args.memory_limit * 2**20 if args.memory_limit else None,
                 per_client=args.per_client, limits=limits, max_connections=args.max_connections,
-                keep_alive=args.keep_alive, max_query=args.max_query)
+                keep_alive=args.keep_alive, max_query=args.max_query, release=args.release)
     return 0
 
 
@@ -385,6 +385,9 @@ def parser() -> argparse.ArgumentParser:
     from mrkg.endpoint.limits import (DEFAULT_KEEP_ALIVE, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS,
                                       DEFAULT_MAX_QUERY, DEFAULT_MEMORY_LIMIT, DEFAULT_PER_CLIENT,
                                       ConnectionLimits)
+    serve.add_argument("--release", type=Path, metavar="DIR",
+                       help="also serve this release folder (what `mrkg export --out DIR` wrote from this store) at "
+                            "/release/<file>, with ETag, Last-Modified, ranges and gzip copies; VoID names its dumps")
     serve.add_argument("--max-query", type=_positive(int), default=DEFAULT_MAX_QUERY, metavar="BYTES",
                        help="longest query accepted, GET or POST alike; 413 past it (default "
                             f"{DEFAULT_MAX_QUERY}; the request line and body bounds allow for its URL-encoding)")

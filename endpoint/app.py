@@ -29,7 +29,7 @@ import json
 import logging
 import urllib.parse
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
 
 import anyio
@@ -46,8 +46,11 @@ from starlette.routing import Route
 from mrkg.endpoint import describe as describing
 from mrkg.endpoint import formats, pages, resolve
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
+from mrkg.endpoint.downloads import Release
+from mrkg.endpoint.downloads import PREFIX as RELEASE_PREFIX
 from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply, cut_message
 from mrkg.endpoint.limits import DEFAULT_MAX_BODY, DEFAULT_MAX_QUERY, DEFAULT_PER_CLIENT
+from mrkg.endpoint.validators import not_modified
 from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import run_named, with_values
 from mrkg.queries.library import QueryError, bind, named_queries
@@ -85,20 +88,14 @@ class Served:
         return formatdate(self.built, usegmt=True)
 
 
-def _not_modified(request: Request, etag: str, built: float) -> bool:
-    """Whether the client's copy is current (RFC 9110, 13.1): If-None-Match, when sent, decides
-    alone; otherwise If-Modified-Since."""
-    matches = request.headers.get("if-none-match")
-    if matches is not None:
-        tags = [tag.strip() for tag in matches.split(",")]
-        return "*" in tags or any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in tags)
-    since = request.headers.get("if-modified-since")
-    if since:
-        try:
-            return int(built) <= parsedate_to_datetime(since).timestamp()
-        except (TypeError, ValueError, OverflowError):
-            return False
-    return False
+class GZipExceptReleases(GZipMiddleware):
+    """gzip for answers and pages, not for the release's files: those are sent as they are or as
+    their precompressed copies (``downloads``), never compressed on the fly (hundreds of MB)."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith(RELEASE_PREFIX):
+            return await self.app(scope, receive, send)
+        return await super().__call__(scope, receive, send)
 
 
 class BodySlow(Exception):
@@ -220,14 +217,16 @@ def _format_names(values: dict[str, list[str]]) -> tuple[str, ...]:
 def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, timeout: float | None = None,
                max_rows: int | None = None, on_shutdown=None, per_client: int = DEFAULT_PER_CLIENT,
                slots: int | None = None, body_timeout: float | None = 20.0, warm: bool = False,
-               max_query: int = DEFAULT_MAX_QUERY, served: Served | None = None) -> Starlette:
+               max_query: int = DEFAULT_MAX_QUERY, served: Served | None = None,
+               release: Release | None = None) -> Starlette:
     """The application over ``evaluator`` (``answer(QueryRequest) -> Reply``, ``run(text, bindings,
     max_rows) -> (Result, truncated)``, ``graphs()``). ``base`` is the IRI base that maps to this
     server's paths; ``timeout`` and ``max_rows`` are only reported (the evaluator enforces them).
     ``slots`` evaluations run at once (default: the evaluator's workers), at most ``per_client`` of
     them for one client; ``warm`` computes the cached answers at start, in the background.
     ``max_query`` bounds a query's text (UTF-8 bytes), GET or POST alike; ``served`` (the
-    generation) gives pages their ETag and Last-Modified."""
+    generation) gives pages their ETag and Last-Modified; ``release`` (``mrkg export``'s folder of
+    that generation) is served at /release/ and its dumps named in VoID."""
     once = Once()
     ontology_iri = base + "ontology"
     ontology = (base + "ontology#", base + "graph/ontology")
@@ -250,7 +249,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return response
         etag = served.etag(variant)
         validators = {"ETag": etag, "Last-Modified": served.last_modified}
-        if _not_modified(request, etag, served.built):
+        if not_modified(request, etag, served.built):
             kept = {k: v for k, v in response.headers.items() if k.lower() in ("vary", "link", "cache-control")}
             return Response(status_code=304, headers={**kept, **validators})
         response.headers.update(validators)
@@ -267,7 +266,12 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         computed = await once.get("void", lambda: evaluate(client, describing.void_graph, evaluator, base,
                                                            ENDPOINT_PLACEHOLDER))
         placeholder, here = URIRef(ENDPOINT_PLACEHOLDER), URIRef(endpoint)
-        return [tuple(here if term == placeholder else term for term in triple) for triple in computed]
+        triples = [tuple(here if term == placeholder else term for term in triple) for triple in computed]
+        if release is not None:
+            from mrkg.publish.describe import DATASET, VOID
+
+            triples += [(DATASET, VOID.dataDump, URIRef(url)) for url in release.urls(endpoint.removesuffix("/sparql"))]
+        return triples
 
     async def jsonld(client: str, endpoint: str) -> str:
         computed = await once.get("jsonld", lambda: evaluate(client, describing.dataset_jsonld, evaluator, base,
@@ -393,7 +397,9 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return await void(request)
         client = client_of(request)
         graphs = await sizes(client)
+        downloads = release.dumps() if release is not None else []
         html = pages.render("landing.html", base, graphs=graphs, total=sum(g["triples"] for g in graphs),
+                            downloads=downloads,
                             endpoint=endpoint_url(request), jsonld=await jsonld(client, endpoint_url(request)))
         return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"}),
                            "landing")
@@ -486,6 +492,12 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
         return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
 
+    async def release_file(request: Request) -> Response:
+        if release is None:
+            return _text(404, "this server serves no release files (start it with --release DIR, the folder "
+                              "`mrkg export` wrote)")
+        return release.response(request, request.path_params["name"])
+
     async def script(request: Request) -> Response:
         return FileResponse(STATIC / "query.js", media_type="text/javascript; charset=utf-8")
 
@@ -496,6 +508,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/queries", guarded(queries_page), methods=["GET"]),
         Route("/queries/{name}", guarded(named_query), methods=["GET"]),
         Route("/static/query.js", script, methods=["GET"]),
+        Route(RELEASE_PREFIX + "{name}", release_file, methods=["GET"]),
         Route("/{path:path}", guarded(resource), methods=["GET"]),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
@@ -503,7 +516,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                              expose_headers=[TRUNCATED_HEADER, "ETag", "Last-Modified"], max_age=3600),
                   # Innermost: it compresses the finished answer, which the handlers build in memory
                   # within the row cap, so its cost is bounded by that cap too.
-                  Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)]
+                  Middleware(GZipExceptReleases, minimum_size=GZIP_MINIMUM)]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

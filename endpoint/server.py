@@ -33,7 +33,7 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT, per_client: int = DEFAULT_PER_CLIENT,
                 limits: ConnectionLimits = ConnectionLimits(), max_connections: int = DEFAULT_MAX_CONNECTIONS,
                 keep_alive: float = DEFAULT_KEEP_ALIVE, max_query: int = DEFAULT_MAX_QUERY,
-                announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
+                release: Path | None = None, announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
     """Serve the graph built in ``store`` until interrupted. The generation current at start is
     served throughout: restart the server after a build to serve the new graph.
 
@@ -42,17 +42,22 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
     429 past it), the open connections (``max_connections`` in all, 503 past it;
     ``limits.per_client`` per address), the time for a request's head and body and between
     requests (``limits``, ``keep_alive``), the size of its request line, head and body, and of the
-    query itself (``max_query`` bytes, GET or POST alike)."""
+    query itself (``max_query`` bytes, GET or POST alike). ``release``, a folder ``mrkg export``
+    wrote from this store's current generation, is served at /release/."""
     import uvicorn
 
     from mrkg.endpoint.app import Served, create_app
     from mrkg.endpoint.connections import protocol_class
+    from mrkg.endpoint.downloads import Release, ReleaseError
     from mrkg.endpoint.workers import Pool, PoolEvaluator
     from mrkg.graph.remote import RemoteEngine, is_remote
     from mrkg.graph.store import current
 
     if not base.endswith(("/", "#")):
         raise ServeError(f"the base IRI must end with '/' (got {base!r}), e.g. {BASE}")
+    if release is not None and is_remote(str(store)):
+        raise ServeError("--release serves a release of the embedded store; it cannot be checked against a "
+                         "remote one (serve the folder with any web server instead)")
     pool = None
     if is_remote(str(store)):
         # A remote server evaluates the queries: the request timeout bounds each one, and the
@@ -69,6 +74,10 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
         database = generation.database
         # build.json is written once, when the generation is built: its time is the build's.
         served = Served(generation.info["digest"], (generation.path / "build.json").stat().st_mtime)
+        try:
+            downloads = Release.open(release, graph_dump=generation.dump) if release is not None else None
+        except (ReleaseError, OSError) as error:
+            raise ServeError(f"cannot serve the release: {error}") from None
         sock = bind_socket(host, port)
         announce(f"Starting {workers} query worker(s) on {database} …")
         pool = Pool(database, size=workers, timeout=timeout, max_rows=max_rows, base=base, memory_limit=memory_limit)
@@ -77,7 +86,7 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
                      "refused by the query checks.")
         app = create_app(PoolEvaluator(pool), base=base, max_body=max_body, timeout=timeout, max_rows=max_rows,
                          on_shutdown=pool.close, per_client=per_client, body_timeout=limits.body_timeout,
-                         warm=True, max_query=max_query, served=served)
+                         warm=True, max_query=max_query, served=served, release=downloads)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     announce(f"Serving the SPARQL endpoint at http://{shown}:{bound_port}/sparql "

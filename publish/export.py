@@ -129,7 +129,7 @@ def _write_release(generation, database, engine, out: Path, base: str, endpoint:
     progress("Writing the observations CSV and its data package …")
     observations = write_observations(database, out / "observations.csv")
     write_data_package(out / "datapackage.json", (out / "observations.csv").stat().st_size,
-                       _sha256(out / "observations.csv"), statistical_sources(engine), str(LICENCE))
+                       file_sha256(out / "observations.csv"), statistical_sources(engine), str(LICENCE))
     shutil.copyfile(ONTOLOGY_FILE, out / "mrkg-ontology.ttl")
     shutil.copyfile(SHAPES_FILE, out / "mrkg-shapes.ttl")
     progress("Documenting the ontology with pyLODE, and its vocabularies …")
@@ -147,7 +147,7 @@ def _write_release(generation, database, engine, out: Path, base: str, endpoint:
                                     encoding="utf-8")
 
     progress("Writing the DCAT-AP record, checking it against SEMIC's shapes, and checksums …")
-    files = tuple(Distribution(name, base + name, media, title, (out / name).stat().st_size, _sha256(out / name),
+    files = tuple(Distribution(name, base + name, media, title, (out / name).stat().st_size, file_sha256(out / name),
                                conforms, compressed) for name, media, title, conforms, compressed in FILES)
     catalog = dcat_graph(engine, list(files), endpoint, issued=issued)
     problems = validate_dcat(catalog)
@@ -156,7 +156,7 @@ def _write_release(generation, database, engine, out: Path, base: str, endpoint:
                           "(publish/standards/dcat-ap-3/):\n" + problems)
     (out / "dcat.ttl").write_text(catalog.serialize(format="turtle"), encoding="utf-8")
     (out / "SHA256SUMS").write_text("".join(f"{item.sha256}  {item.file}\n" for item in files) +
-                                    f"{_sha256(out / 'dcat.ttl')}  dcat.ttl\n", encoding="utf-8")
+                                    f"{file_sha256(out / 'dcat.ttl')}  dcat.ttl\n", encoding="utf-8")
     return files, observations
 
 
@@ -172,7 +172,7 @@ def release_date(engine) -> str | None:
     return coverage(engine)[1]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
