@@ -6,6 +6,7 @@
     mrkg sparql QUERY|FILE|- [--format ...]
     mrkg describe TEXT|IRI
     mrkg validate [--sources DIR] [--reasoner-timeout S]
+    mrkg search TEXT [--kind K] [--limit N] [--format table|csv|json]
     mrkg list countries|organisations|instruments|programmes|measures|sources
     mrkg serve [--host 127.0.0.1] [--port 8000] [--timeout S] [--max-rows N] [--workers N] [--base IRI]
                [--memory-limit MIB] [--per-client N] [--max-connections N] [--header-timeout S] ...
@@ -21,6 +22,7 @@ Errors a user can fix print one clear message and exit with status 2, never a tr
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -164,6 +166,22 @@ def cmd_describe(args) -> int:
     _say(f"<{target}>")
     columns = ["property", "value", "value_label", "graph"]
     _emit(Result(columns, [{c: r[c] for c in columns} for r in result.rows]), args.format)
+    return 0
+
+
+def cmd_search(args) -> int:
+    from mrkg.queries.search import build_index, check, normalise
+
+    check(args.text, args.kind, args.limit)  # before the index is built: a wrong argument answers at once
+    if not normalise(args.text):
+        raise QueryError(f"nothing to search for in {args.text!r}: give a name, code or identifier (letters or digits)")
+    found = build_index(_engine(args)).search(args.text, args.kind, args.limit)
+    if args.format == "json":
+        print(unicode_escaped(json.dumps(found.as_dict(), ensure_ascii=False, indent=1)))
+        return 0
+    _emit(found.to_result(), args.format)
+    if args.format == "table" and found.total > len(found.hits):
+        _progress(f"{found.total} entities match; the first {len(found.hits)} are shown (--limit N shows more)")
     return 0
 
 
@@ -363,6 +381,19 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--sources")
     validate.add_argument("--reasoner-timeout", type=float, default=300.0, help="seconds (default 300)")
     validate.set_defaults(run=cmd_validate)
+
+    from mrkg.queries.search import DEFAULT_LIMIT, KINDS, MAX_LIMIT
+
+    search = commands.add_parser("search", help="find countries, organisations, instruments, programmes, measures "
+                                                "and sources by name, code or identifier, best match first")
+    search.add_argument("text", help="a name, code or identifier (case and accents do not matter)")
+    search.add_argument("--kind", choices=KINDS, help="only entities of this kind")
+    search.add_argument("--limit", type=_positive(int), default=DEFAULT_LIMIT, metavar="N",
+                        help=f"show the N best matches (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})")
+    search.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                        help="table; csv (kind, id, label, match, matched, iri); json: {query, kind, limit, total, "
+                             "results: [{kind, id, label, iri, match, matched}]}")
+    search.set_defaults(run=cmd_search)
 
     listing = commands.add_parser("list", help="identifiers and labels, to find parameter values")
     listing.add_argument("kind", choices=LISTS)

@@ -1,5 +1,5 @@
 """The HTTP application: the SPARQL 1.1 Protocol at /sparql, resolvable IRIs, the query page,
-the named queries as views, VoID and the service description.
+the named queries as views, search by name (/search), VoID and the service description.
 
 Starlette (ASGI, with its TestClient for in-process tests) keeps the routing and
 CORS small and well-tested; uvicorn serves it. Evaluation never runs on the
@@ -11,7 +11,7 @@ Every evaluation first takes a slot of the ``admission`` (fair sharing: a client
 may have ``per_client`` requests in progress, 429 past it; freed slots go to the
 clients that used the workers least). What depends only on the store, which one
 server never changes (the ontology page, the landing page's counts, VoID, the
-graph sizes), is computed once, by the first request that needs it while any
+graph sizes, the search index of /search), is computed once, by the first request that needs it while any
 others wait for the same answer, or at start (``warm``), and then served from
 memory. Every response carries the security headers (``SECURITY_HEADERS``).
 
@@ -44,6 +44,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
+from mrkg.endpoint import search as searching
 from mrkg.endpoint import formats, pages, resolve
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
 from mrkg.endpoint.downloads import Release
@@ -54,6 +55,7 @@ from mrkg.endpoint.validators import not_modified
 from mrkg.ontology.iris import BASE
 from mrkg.queries.execute import run_named, with_values
 from mrkg.queries.library import QueryError, bind, named_queries
+from mrkg.queries.search import build_index
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Answers smaller than this are sent as they are: gzip saves little on them.
@@ -279,8 +281,12 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         # The text is JSON with "</" escaped (see describing.dataset_jsonld): the URL goes in likewise.
         return computed.replace(ENDPOINT_PLACEHOLDER, json.dumps(endpoint)[1:-1].replace("</", "<\\/"))
 
+    async def search_index(client: str):
+        # The whole index in one answer, whatever the row cap: it is the graph's names, not a client's query.
+        return await once.get("search", lambda: evaluate(client, build_index, _CappedView(evaluator, None)))
+
     async def warm_up():
-        for compute in (sizes, ontology_description):
+        for compute in (sizes, ontology_description, search_index):
             try:
                 await compute("(start)")
             except Exception as error:  # the first request that needs it tries again
@@ -447,6 +453,23 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.mark_truncated(body, fmt, cut, endpoint_url(request) + formats.ROW_LIMIT_FRAGMENT)
         return conditional(request, Response(body, headers={"Content-Type": fmt.content_type, **headers}), fmt.name)
 
+    async def search(request: Request) -> Response:
+        try:
+            fmt = formats.choose(searching.OFFERED, request.headers.get("accept"), request.query_params.get("format"))
+        except formats.NotAcceptable as error:
+            return _text(406, str(error))
+        asked = searching.read(request.query_params)
+        index = await search_index(client_of(request))
+        found = index.search(asked.text, asked.kind, asked.limit) if asked.searchable else None
+        status = 400 if asked.problem else 200
+        if fmt is formats.HTML:
+            response = Response(searching.page(asked, found, index.counts(), base), status_code=status,
+                                media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        else:
+            response = Response(searching.json_body(asked, found, base), status_code=status,
+                                headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
+        return conditional(request, response, "search-" + fmt.name)
+
     async def describe(client: str, iri: str):
         if iri == ontology_iri:
             return await ontology_description(client)
@@ -507,6 +530,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/.well-known/void", guarded(void), methods=["GET"]),
         Route("/queries", guarded(queries_page), methods=["GET"]),
         Route("/queries/{name}", guarded(named_query), methods=["GET"]),
+        Route("/search", guarded(search), methods=["GET"]),
         Route("/static/query.js", script, methods=["GET"]),
         Route(RELEASE_PREFIX + "{name}", release_file, methods=["GET"]),
         Route("/{path:path}", guarded(resource), methods=["GET"]),

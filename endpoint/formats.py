@@ -45,6 +45,8 @@ XML = Format("xml", "application/sparql-results+xml", ("application/xml", "text/
 CSV = Format("csv", "text/csv", (), (), ox.QueryResultsFormat.CSV)
 TSV = Format("tsv", "text/tab-separated-values", (), (), ox.QueryResultsFormat.TSV)
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
+# Answers of this server's own shape (search results), not SPARQL results.
+PLAIN_JSON = Format("json", "application/json")
 # Turtle is a subset of N3: a client asking for N3 can read it.
 TURTLE = Format("ttl", "text/turtle", ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
                 ("turtle", "n3"), rdf=ox.RdfFormat.TURTLE)

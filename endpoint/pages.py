@@ -19,6 +19,7 @@ from rdflib import Literal, URIRef
 
 from mrkg.endpoint.resolve import compact
 from mrkg.ontology.iris import BASE
+from mrkg.queries.search import MAX_TEXT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -77,6 +78,7 @@ def environment(base: str = BASE) -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["term"] = lambda term, label=None: term_html(term, label, base)
     env.globals["base"] = base
+    env.globals["max_search_text"] = MAX_TEXT  # the search box in every page's header
     env.filters["fragment"] = lambda iri: iri.rsplit("#", 1)[-1]
     return env
 

@@ -59,7 +59,7 @@ BY_NAME = {
     **dict.fromkeys(("responsible", "funded_by", "covers", "policy_areas", "parties_a", "parties_b",
                      "members_counted"), CODES),
     **dict.fromkeys(("origin", "destination", "area", "measure", "source", "source_a", "source_b", "country",
-                     "scope", "zone", "region", "class"), ENTITY),
+                     "scope", "zone", "region", "class", "entity"), ENTITY),
 }
 
 # Where a query's column differs from the kind its name has elsewhere.

@@ -29,7 +29,7 @@ ID = "https://w3id.org/mrkg/id/"
 
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
-               "roles", "zones", "stock", "top-partners", "group-total"]
+               "roles", "zones", "stock", "top-partners", "group-total", "search-index"]
 
 
 @pytest.fixture(scope="module")
@@ -311,6 +311,37 @@ class TestProgrammes:
         assert rows(query_store, "programmes") == [CIS_PROG_ROW, KAZ_PROG_ROW]
 
 
+class TestSearchIndex:
+    def names(self, store, kind, identifier):
+        return {(r["name"], r["name_type"]) for r in rows(store, "search-index")
+                if r["kind"] == kind and r["id"] == identifier}
+
+    def test_every_name_of_an_organisation_in_every_language(self, mini_store):
+        assert self.names(mini_store, "organisation", "cis") == {
+            ("cis", "identifier"), ("Commonwealth of Independent States", "label"), ("CIS", "alternative label"),
+            ("Содружество Независимых Государств", "alternative label")}
+
+    def test_a_country_by_its_codes(self, mini_store):
+        assert self.names(mini_store, "country", "KAZ") == {
+            ("KAZ", "identifier"), ("KZ", "code"), ("398", "code"), ("Kazakhstan", "label"),
+            ("Republic of Kazakhstan", "alternative label")}
+
+    def test_each_row_carries_the_entity_and_its_english_label(self, mini_store):
+        found = [r for r in rows(mini_store, "search-index") if r["id"] == "cu-ces-treaty-1999"]
+        assert {(r["entity"], r["kind"], r["label"]) for r in found} == {
+            (ID + "instrument/cu-ces-treaty-1999", "instrument", CU_TITLE)}
+        assert {r["name"] for r in found} == {"cu-ces-treaty-1999", CU_TITLE,
+                                              "Договор о Таможенном союзе и Едином экономическом пространстве"}
+
+    def test_kinds_and_a_programme_only_as_a_programme(self, mini_store):
+        found = rows(mini_store, "search-index")
+        assert {r["kind"] for r in found} == {"country", "organisation", "instrument", "programme", "measure",
+                                              "source"}
+        assert {r["kind"] for r in found if r["id"] == CIS_PROG} == {"programme"}
+        assert {r["id"] for r in found if r["kind"] == "measure"} == {
+            "labour-migrants", "migration-arrivals", "programme-budget", "rules-of-stay-violations"}
+
+
 # ---------------------------------------------------------------------------
 # Documented facts on the real graph (document 000 Table 1, document 003 Table 2)
 # ---------------------------------------------------------------------------
@@ -502,6 +533,7 @@ PARITY = [
     ("roles", {}),
     ("roles", {"country": "KAZ"}),
     ("zones", {"programme": CIS_PROG}),
+    ("search-index", {}),
 ]
 
 
