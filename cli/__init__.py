@@ -179,7 +179,8 @@ def cmd_search(args) -> int:
     if args.format == "json":
         print(unicode_escaped(json.dumps(found.as_dict(), ensure_ascii=False, indent=1)))
         return 0
-    _emit(found.to_result(), args.format)
+    # The table names each entity by its id (its IRI is id under the kind's path); CSV gives the IRI too.
+    _emit(found.to_result(iri=args.format != "table"), args.format)
     if args.format == "table" and found.total > len(found.hits):
         _progress(f"{found.total} entities match; the first {len(found.hits)} are shown (--limit N shows more)")
     return 0

@@ -98,13 +98,14 @@ class Found:
         return {"query": self.text, "kind": self.kind, "limit": self.limit, "total": self.total,
                 "results": [hit.as_dict() for hit in self.hits]}
 
-    def to_result(self) -> Result:
-        """The hits as a table of terms (kind, id, label, match, matched, iri), for the CLI's formats."""
-        columns = ["kind", "id", "label", "match", "matched", "iri"]
+    def to_result(self, iri: bool = True) -> Result:
+        """The hits as a table of terms (kind, id, label, match, matched and, with ``iri``, iri), for
+        the CLI's formats."""
+        columns = ["kind", "id", "label", "match", "matched", *(["iri"] if iri else [])]
         rows = [{"kind": Literal(hit.kind), "id": Literal(hit.id), "label": Literal(hit.label),
                  "match": Literal(hit.match), "matched": Literal(hit.matched), "iri": URIRef(hit.iri)}
                 for hit in self.hits]
-        return Result(columns, rows)
+        return Result(columns, [{column: row[column] for column in columns} for row in rows])
 
 
 def _tier(key: str, words: list[str], name: Name) -> int | None:
@@ -162,7 +163,7 @@ class SearchIndex:
         """The entities (of ``kind``, when given) with a name matching ``text``, best first."""
         check(text, kind, limit)
         key = normalise(text)
-        words = key.split()
+        words = list(dict.fromkeys(key.split()))  # each word once: "a a a" asks no more than "a"
         if not key:
             return Found(text, kind, (), 0, limit)
         ranked = []

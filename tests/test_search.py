@@ -209,7 +209,7 @@ def test_cli_table_json_and_csv_agree(real_store, capsys):
     assert run_cli(real_store, "kazakh", "--limit", "3") == 0
     table = capsys.readouterr()
     lines = table.out.splitlines()
-    assert lines[0].split() == ["kind", "id", "label", "match", "matched", "iri"]
+    assert lines[0].split() == ["kind", "id", "label", "match", "matched"]
     assert lines[2].split()[:2] == ["country", "KAZ"]
     assert "entities match; the first 3 are shown" in table.err
 
