@@ -11,9 +11,9 @@ Every evaluation first takes a slot of the ``admission`` (fair sharing: a client
 may have ``per_client`` requests in progress, 429 past it; freed slots go to the
 clients that used the workers least). What depends only on the store, which one
 server never changes (the ontology page, the landing page's counts, VoID, the
-graph sizes, the search index of /search), is computed once, by the first request that needs it while any
-others wait for the same answer, or at start (``warm``), and then served from
-memory. Every response carries the security headers (``SECURITY_HEADERS``).
+graph sizes, the search index), is computed once, by the first request that needs
+it while any others wait for the same answer, or at start (``warm``), and then
+served from memory. Every response carries the security headers (``SECURITY_HEADERS``).
 
 Answers over about a kilobyte are gzip-compressed for clients that accept it. Pages, VoID and the
 service description carry an ETag and Last-Modified from the generation served (its digest and
@@ -44,8 +44,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
-from mrkg.endpoint import search as searching
 from mrkg.endpoint import formats, pages, resolve
+from mrkg.endpoint import search as searching
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
 from mrkg.endpoint.downloads import Release
 from mrkg.endpoint.downloads import PREFIX as RELEASE_PREFIX

@@ -3,10 +3,11 @@
 
 Every name of an entity (identifier, codes, labels, alternative labels) is kept normalised: Unicode
 case-folded, decomposed (NFKD) with its combining marks removed, and cut into words of letters and
-digits (any script) joined by single spaces, so that "Pole’s Card", "POLES card" and "pole's-card"
-read alike, "Kazakstan" and "Qazaqstan" do not, and punctuation never decides a match. The text
-searched for is normalised the same way; it is compared with the names in Python, never put into a
-query. An entity is ranked by its best name, in this order (``MATCHES``):
+digits (any script) joined by single spaces, so that "Pole’s Card", "POLE'S CARD" and "pole's-card"
+read alike, "Côte d’Ivoire" is found as "cote d ivoire", and punctuation never decides a match (there
+is no fuzzy matching: "Kazakstan" does not find Kazakhstan). The text searched for is normalised the
+same way; it is compared with the names in Python, never put into a query. An entity is ranked by
+its best name, in this order (``MATCHES``):
 
 1. ``identifier``: the text is its identifier or one of its codes (KAZ, KZ, 398, "DESTA 104");
 2. ``label``: the text is one of its labels or alternative labels;
@@ -163,9 +164,9 @@ class SearchIndex:
         """The entities (of ``kind``, when given) with a name matching ``text``, best first."""
         check(text, kind, limit)
         key = normalise(text)
-        words = list(dict.fromkeys(key.split()))  # each word once: "a a a" asks no more than "a"
         if not key:
             return Found(text, kind, (), 0, limit)
+        words = list(dict.fromkeys(key.split()))  # each word once: "a a a" asks no more than "a"
         ranked = []
         for entry in self.entries:
             if kind is not None and entry.kind != kind:

@@ -48,7 +48,8 @@ def search(client, accept=None, **params):
 
 def results_table(html: str) -> list[list[str]]:
     table = re.search(r'<table id="search-results">(.*?)</table>', html, re.DOTALL).group(1)
-    return [re.findall(r"<td>(.*?)</td>", row, re.DOTALL) for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]  # after the header row
+    return [re.findall(r"<td>(.*?)</td>", row, re.DOTALL) for row in rows]
 
 
 @pytest.mark.parametrize("path", ["/", "/queries", "/sparql", "/id/country/KAZ", "/ontology", "/search",
@@ -158,7 +159,8 @@ def crafted():
         add(iri, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", country)
         add(iri, "http://purl.org/dc/terms/identifier", ox.Literal(identifier))
         add(iri, "http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(label, language="en"))
-    add(BASE + "id/country/YEL", "http://www.w3.org/2004/02/skos/core#altLabel", ox.Literal("Жёлтый город", language="ru"))
+    add(BASE + "id/country/YEL", "http://www.w3.org/2004/02/skos/core#altLabel",
+        ox.Literal("Жёлтый город", language="ru"))
     app = create_app(InlineEvaluator(OxigraphRunner(store), base=BASE), base=BASE)
     with TestClient(app) as test_client:
         yield test_client
