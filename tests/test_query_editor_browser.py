@@ -226,6 +226,18 @@ def test_a_country_cell_shows_its_label_and_links_to_its_page(server, browser):
     assert problems(browser, server.origin) == {"errors": [], "foreign": []}
 
 
+def test_a_link_naming_another_endpoint_or_headers_still_queries_only_this_server(server, browser):
+    """YASGUI's own links may name an endpoint, request headers and extra parameters: the editor
+    keeps only the query and how it is shown, so a link cannot send the query elsewhere."""
+    fragment = urllib.parse.urlencode({"query": COUNTRIES, "endpoint": "http://elsewhere.example/sparql",
+                                       "headers": json.dumps({"X-Extra": "1"}), "extra": "1"})
+    open_editor(browser, server.origin + "/sparql#" + fragment)
+    wait_for_rows(browser, 5)
+    assert editor_text(browser) == COUNTRIES
+    assert browser.execute_script("return window.mrkgEditor.getTab().getEndpoint()") == server.origin + "/sparql"
+    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+
+
 def test_markup_in_answers_stays_text(server, browser):
     open_editor(browser, server.origin + "/sparql#query=" + urllib.parse.quote(INJECTION))
     wait_for_rows(browser)
@@ -246,4 +258,23 @@ def test_resizing_a_column_breaks_no_policy(server, browser):
     handle = browser.find_element("css selector", ".yasr .grip-handle .grip-resizable")
     ActionChains(browser).click_and_hold(handle).move_by_offset(40, 0).release().perform()
     assert browser.execute_script("return document.querySelectorAll('style').length") >= 1
+    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+
+
+@pytest.mark.parametrize("typed, offered", [
+    ("PREFIX sk", ["skos: <http://www.w3.org/2004/02/skos/core#>"]),
+    ("PREFIX mrkg: <https://w3id.org/mrkg/ontology#>\nSELECT * WHERE { ?s a mrkg:Coun", ["mrkg:Country"]),
+    ("PREFIX mrkg: <https://w3id.org/mrkg/ontology#>\nSELECT * WHERE { ?s mrkg:adop", ["mrkg:adoptedWithin"]),
+])
+def test_completion_offers_the_project_prefixes_and_the_ontology_terms(server, browser, typed, offered):
+    """Prefixes from ontology/namespace.py, classes and properties from the ontology: the page
+    carries them, so completing asks no other site (YASGUI would ask prefix.cc and LOV)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_editor(browser, server.origin + "/sparql")
+    browser.execute_script("const yasqe = window.mrkgEditor.getTab().getYasqe(); yasqe.setValue(arguments[0]);"
+                           "yasqe.focus(); yasqe.setCursor(yasqe.lineCount() - 1, 1000); yasqe.autocomplete();", typed)
+    hints = "return Array.from(document.querySelectorAll('.CodeMirror-hints li')).map(li => li.textContent)"
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(hints))
+    assert browser.execute_script(hints) == offered
     assert problems(browser, server.origin) == {"errors": [], "foreign": []}

@@ -152,10 +152,30 @@
     return window.location.pathname + "#query=" + encodeURIComponent(query);
   }
 
+  // What a shared link may set of a tab (YASGUI reads the address's fragment when it starts): the
+  // query, its name and how its answer is shown or negotiated. Not the endpoint, not request
+  // headers, not extra request parameters: those are dropped before YASGUI sees the link.
+  const LINK_KEYS = new Set(["query", "tabTitle", "outputFormat", "outputSettings", "contentTypeSelect",
+    "contentTypeConstruct", "requestMethod", "namedGraph", "defaultGraph"]);
+
+  function keepSafeLinkKeys() {
+    const fragment = new URLSearchParams(window.location.hash.slice(1));
+    const kept = new URLSearchParams();
+    fragment.forEach((value, key) => { if (LINK_KEYS.has(key)) kept.append(key, value); });
+    if (kept.toString() !== fragment.toString()) {
+      window.history.replaceState(null, "", window.location.pathname + (kept.toString() ? "#" + kept : ""));
+    }
+  }
+
+  // Every tab queries this server, whatever a stored tab says.
+  function keepThisEndpoint(tab) {
+    if (tab && tab.getEndpoint() !== settings.endpoint) tab.setEndpoint(settings.endpoint);
+  }
+
   function start() {
-    const here = () => settings.endpoint;
+    keepSafeLinkKeys();
     const yasgui = new Yasgui(document.getElementById("editor"), {
-      requestConfig: { endpoint: here, method: "POST" },
+      requestConfig: { endpoint: settings.endpoint, method: "POST" },
       endpointCatalogueOptions: { getData: () => [{ endpoint: settings.endpoint }], keys: [] },
       copyEndpointOnNewTab: true,
       corsProxy: undefined,
@@ -163,6 +183,9 @@
       yasr: { prefixes: settings.prefixes, defaultPlugin: "table" },
       persistenceId: "mrkg-editor",
     });
+    // Before the query is sent (the handler runs between YASGUI's "queryBefore" and its request).
+    yasgui.on("queryBefore", (instance, tab) => keepThisEndpoint(tab));
+    yasgui.persistentConfig.getTabs().forEach((id) => keepThisEndpoint(yasgui.getTab(id)));
     window.mrkgEditor = yasgui;
 
     yasgui.on("queryResponse", (instance, tab) => {
