@@ -7,8 +7,9 @@
 // - The page address is a permalink: after each run it holds the query (#query=...), and
 //   YASGUI opens and runs the query of such an address.
 // - Result cells show an entity's label and link to its page on this server.
-// Values from the data reach the page only as text (textContent) or as attribute values set
-// through the DOM, never as markup.
+// Values from the data reach the page only through the DOM, as text (textContent) or attribute
+// values; where YASGUI wants a cell as HTML, it gets such a node serialised (outerHTML), so the
+// data is escaped by the browser itself, never pasted into markup.
 "use strict";
 
 (function () {
