@@ -30,7 +30,6 @@ import logging
 import urllib.parse
 from dataclasses import dataclass
 from email.utils import formatdate
-from pathlib import Path
 
 import anyio
 import pyoxigraph as ox
@@ -40,11 +39,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
-from mrkg.endpoint import formats, pages, resolve
+from mrkg.endpoint import assets, editor, formats, pages, resolve
 from mrkg.endpoint import search as searching
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
 from mrkg.endpoint.downloads import Release
@@ -53,11 +52,10 @@ from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryReque
 from mrkg.endpoint.limits import DEFAULT_MAX_BODY, DEFAULT_MAX_QUERY, DEFAULT_PER_CLIENT
 from mrkg.endpoint.validators import not_modified
 from mrkg.ontology.iris import BASE
-from mrkg.queries.execute import run_named, with_values
+from mrkg.queries.execute import run_named
 from mrkg.queries.library import QueryError, bind, named_queries
 from mrkg.queries.search import build_index
 
-STATIC = Path(__file__).resolve().parent / "static"
 # Answers smaller than this are sent as they are: gzip saves little on them.
 GZIP_MINIMUM = 1024
 PAGE_FORMATS = (formats.HTML, formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.RDFXML)
@@ -105,8 +103,9 @@ class BodySlow(Exception):
 
 
 def content_security_policy() -> str:
-    """Scripts only from this server (/static/query.js), the pages' one inline style sheet by its
-    hash, requests only to this server, and never inside another site's frame."""
+    """Scripts only from this server (/static/), the pages' one inline style sheet by its hash,
+    requests only to this server, and never inside another site's frame. The query editor's page
+    sends its own, as strict but for styles (``editor.content_security_policy``)."""
     return ("default-src 'none'; script-src 'self'; style-src " + pages.style_hash() + "; img-src 'self'; "
             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -252,7 +251,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         etag = served.etag(variant)
         validators = {"ETag": etag, "Last-Modified": served.last_modified}
         if not_modified(request, etag, served.built):
-            kept = {k: v for k, v in response.headers.items() if k.lower() in ("vary", "link", "cache-control")}
+            # A browser puts the 304's headers in place of its stored copy's: a page's own policy
+            # (the query editor's) must come with it, or the site-wide one would replace it.
+            kept = {k: v for k, v in response.headers.items()
+                    if k.lower() in ("vary", "link", "cache-control", "content-security-policy")}
             return Response(status_code=304, headers={**kept, **validators})
         response.headers.update(validators)
         return response
@@ -377,21 +379,11 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                            "service-" + fmt.name)
 
     def query_page(request: Request) -> Response:
-        examples = []
-        for named in named_queries().values():
-            if named.examples:
-                try:
-                    text = with_values(named.text, bind(named, named.examples[0]))
-                except (QueryError, ValueError):  # pragma: no cover - examples are checked by the tests
-                    continue
-                examples.append({"name": named.name, "title": named.title, "text": text})
-        from mrkg.ontology.namespace import PREFIXES
-
-        prologue = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
-        default = prologue + "\nSELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)\nLIMIT 25\n"
-        html = pages.render("query.html", base, examples=examples, default_query=default,
-                            endpoint=endpoint_url(request), max_rows=max_rows, timeout=timeout)
-        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        html = pages.render("query.html", base, editor=editor.settings(endpoint_url(request), base),
+                            default_query=editor.default_query(), max_rows=max_rows, timeout=timeout,
+                            assets=assets.url)
+        return Response(html, media_type="text/html; charset=utf-8",
+                        headers={"Vary": "Accept", "Content-Security-Policy": editor.content_security_policy()})
 
     # -- pages ---------------------------------------------------------------
     async def landing(request: Request) -> Response:
@@ -521,9 +513,6 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                               "`mrkg export` wrote)")
         return release.response(request, request.path_params["name"])
 
-    async def script(request: Request) -> Response:
-        return FileResponse(STATIC / "query.js", media_type="text/javascript; charset=utf-8")
-
     routes = [
         Route("/sparql", guarded(sparql), methods=["GET", "POST"], name="sparql"),
         Route("/", guarded(landing), methods=["GET"]),
@@ -531,7 +520,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/queries", guarded(queries_page), methods=["GET"]),
         Route("/queries/{name}", guarded(named_query), methods=["GET"]),
         Route("/search", guarded(search), methods=["GET"]),
-        Route("/static/query.js", script, methods=["GET"]),
+        Route(assets.PREFIX + "{name:path}", assets.serve, methods=["GET"]),
         Route(RELEASE_PREFIX + "{name}", release_file, methods=["GET"]),
         Route("/{path:path}", guarded(resource), methods=["GET"]),
     ]

@@ -305,7 +305,7 @@ def test_oversize_requests_are_answered_414_or_431_not_reset(server, request_byt
 # -- malformed paths, encodings and queries ---------------------------------------
 
 @pytest.mark.parametrize("path", [
-    "/id/%FF%FE", "/static/query.js%00.html", "/..%5c..%5cetc%5cpasswd", "/%00", "/id/%C0%AF", "/id/%",
+    "/id/%FF%FE", "/static/editor.js%00.html", "/..%5c..%5cetc%5cpasswd", "/%00", "/id/%C0%AF", "/id/%",
     "/id/country/%E2%80", "/ontology%0A.ttl", "/sparql?query=%FF", "/queries/parties?country=%FF%FE",
 ])
 def test_malformed_paths_are_4xx_never_500(server, path):

@@ -311,10 +311,11 @@ def test_query_page_is_local_and_offers_the_named_queries(client):
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert sources and all(s.startswith("/") for s in sources), sources  # nothing from a CDN
     assert "agreements-binding" in page and "PREFIX mrkg: &lt;https://w3id.org/mrkg/ontology#&gt;" in page
-    examples = json.loads(re.search(r'id="example-data">(.*?)</script>', page, re.S).group(1))
+    settings = json.loads(re.search(r'id="editor-settings">(.*?)</script>', page, re.S).group(1))
+    examples = settings["examples"]
     assert {e["name"] for e in examples} >= {"flows", "agreements-binding", "members"}
     for example in examples:  # every example runs and answers
         answer = get(client, example["text"])
         assert answer.status_code == 200, (example["name"], answer.text)
-    script = client.get("/static/query.js")
+    script = client.get("/static/editor.js")
     assert script.status_code == 200 and "textContent" in script.text and "innerHTML" not in script.text
