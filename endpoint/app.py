@@ -25,6 +25,7 @@ POST's body (the transport bounds allow for its URL-encoding, see ``limits``).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import urllib.parse
@@ -44,11 +45,11 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
-from mrkg.endpoint import formats, pages, resolve
+from mrkg.endpoint import formats, pages, profiles, resolve
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
 from mrkg.endpoint.downloads import Release
 from mrkg.endpoint.downloads import PREFIX as RELEASE_PREFIX
-from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply, cut_message
+from mrkg.endpoint.evaluate import TRUNCATED_HEADER, CappedView, ProtocolDataset, QueryRequest, Reply, cut_message
 from mrkg.endpoint.limits import DEFAULT_MAX_BODY, DEFAULT_MAX_QUERY, DEFAULT_PER_CLIENT
 from mrkg.endpoint.validators import not_modified
 from mrkg.ontology.iris import BASE
@@ -433,7 +434,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         except QueryError as error:
             return _text(400, f"{error}; usage: /queries/{named.name}?" + "&".join(
                 f"{p.name}=<{p.type}>" for p in named.params))
-        view = _CappedView(evaluator, max_rows)
+        view = CappedView(evaluator, max_rows)
         result = await evaluate(client_of(request), run_named, view, named, bindings)
         cut = cut_message(max_rows) if view.truncated else None
         headers = {"Vary": "Accept", **({TRUNCATED_HEADER: cut} if cut else {})}
@@ -483,14 +484,26 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.graph_bytes(resolve.triples(description), fmt)
             return conditional(request, Response(body, headers={"Content-Type": fmt.content_type, **headers}), fmt.name)
         local = pages.local_path(iri, base)
-        # Only entities with sections need a worker: the ontology's page is served from memory alone.
-        entity = resolve.entity_kind(iri, base)
-        sections = (await evaluate(client, _sections, evaluator, iri, base, max_rows)
-                    if entity is not None and entity[0] in resolve.SECTIONS else [])
-        html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
-                            sections=sections,
-                            graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-        return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
+        # Only entities with a profile need a worker: the ontology's page is served from memory alone.
+        profiled = profiles.profile_of(iri, base, [str(t["value"]) for t in description.types])
+        if profiled is None:
+            html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
+                                graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
+        profile, identifier = profiled
+        options = {name: request.query_params.get(name, "") for name in ("on",)}
+        try:
+            sections = await evaluate(client, profiles.run_sections, lambda: CappedView(evaluator, max_rows),
+                                      profile, identifier, options)
+        except QueryError as error:
+            return _text(400, str(error))
+        today = dt.date.today().isoformat()
+        html = pages.render(f"profile_{profile.layout}.html", base, d=description, local=local,
+                            views=_views(iri, base), identifier=identifier, options=options, today=today,
+                            sections=profiles.by_name(sections))
+        # A page's sections may depend on the day ("on" defaults to today): so does its validator.
+        variant = "html-" + (options["on"] or today)
+        return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), variant)
 
     async def release_file(request: Request) -> Response:
         if release is None:
@@ -531,41 +544,6 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                 on_shutdown()
 
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-
-
-class _CappedView:
-    """An evaluator as an engine for ``run_named``, with the row cap, remembering a cut."""
-
-    def __init__(self, evaluator, max_rows: int | None):
-        self.evaluator, self.max_rows, self.truncated = evaluator, max_rows, False
-
-    def run(self, text, bindings=None):
-        result, truncated = self.evaluator.run(text, bindings, self.max_rows)
-        self.truncated = self.truncated or truncated
-        return result
-
-
-def _sections(evaluator, iri: str, base: str, max_rows: int | None) -> list[dict]:
-    """The page's sections (``resolve.SECTIONS``): each named query's answer for this entity, with a
-    link to the same query, so the reader can take it further (CSV, JSON, other dates)."""
-    entity = resolve.entity_kind(iri, base)
-    if entity is None:
-        return []
-    kind, identifier = entity
-    sections = []
-    for name, param in resolve.SECTIONS.get(kind, ()):
-        named = named_queries()[name]
-        try:
-            bindings = bind(named, {param: identifier})
-        except QueryError:
-            continue  # not an identifier the query takes (a country IRI that is not an ISO code)
-        view = _CappedView(evaluator, max_rows)
-        result = run_named(view, named, bindings)
-        if result.rows:
-            sections.append({"name": name, "title": named.title, "question": named.question,
-                             "href": f"/queries/{name}?" + urllib.parse.urlencode({param: identifier}),
-                             "variables": result.variables, "rows": result.rows, "truncated": view.truncated})
-    return sections
 
 
 def _views(iri: str, base: str) -> list[tuple[str, str, str]]:

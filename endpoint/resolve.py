@@ -58,25 +58,6 @@ VIEW_PARAMS = {
 }
 
 
-# The sections of an entity's page, each a named query of the library run with the entity as its
-# parameter (other parameters at their defaults: "on" is today), so that the page and `mrkg query`
-# cannot disagree. They read the consolidated layer: one row per instrument and party.
-SECTIONS = {
-    "instrument": (("parties", "agreement"), ("claims", "agreement")),
-    "country": (("agreements-of", "country"),),
-    "organisation": (("members", "organisation"),),
-}
-
-
-def entity_kind(iri: str, base: str) -> tuple[str, str] | None:
-    """``(kind, identifier)`` of an entity IRI (``{base}id/<kind>/<identifier>``), else None."""
-    prefix = base + "id/"
-    if not iri.startswith(prefix):
-        return None
-    kind, _, identifier = iri[len(prefix):].partition("/")
-    return (kind, identifier) if identifier and "/" not in identifier else None
-
-
 @dataclass
 class Description:
     iri: str

@@ -67,6 +67,12 @@ BY_QUERY = {
     ("figures", "instrument"): ENTITY,  # the IRI of the instrument a figure is about
     ("stock", "source"): CODE,
     ("programmes", "measure"): CODE,
+    ("instrument-figures", "measure"): CODE,
+    ("observation", "instrument"): ENTITY,
+    ("memberships", "body"): CODE,
+    ("rules", "delay_months"): INTEGER,
+    ("rules", "delay_days"): INTEGER,
+    ("rules", "first_day_of_next_month"): BOOLEAN,
     ("source-discrepancies", "period_a"): DATE_OR_TEXT,
     ("source-discrepancies", "period_b"): DATE_OR_TEXT,
     ("source-discrepancies", "value_a"): NUMBER_OR_DATE,

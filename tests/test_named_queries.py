@@ -29,7 +29,8 @@ ID = "https://w3id.org/mrkg/id/"
 
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
-               "roles", "zones", "stock", "top-partners", "group-total"]
+               "roles", "zones", "stock", "top-partners", "group-total", "rules", "memberships",
+               "instrument-figures", "observation", "document"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,37 @@
+"""Helpers shared by the profile page tests: a section of a page as cells, and the named query's answer
+the section must equal."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+from rdflib import URIRef
+
+from mrkg.queries.execute import run_named
+from mrkg.queries.typed import code
+from mrkg.queries.library import bind, get
+
+
+def section_table(page: str, query: str) -> list[list[str]] | None:
+    """The header and body cells of the table a named query fills (text, tags stripped), or None."""
+    table = re.search(rf'<table class="section" data-query="{re.escape(query)}">(.*?)</table>', page, re.S)
+    if table is None:
+        return None
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    return [[htmllib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+             for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, re.S)] for row in rows]
+
+
+def expected_table(engine, query: str, **params) -> list[list[str]]:
+    """``mrkg query`` for the same parameters, as the page writes it: the header, then each row's
+    cells as text, an IRI as the code the table prints (``BLR``, ``mrkg:Programme``)."""
+    named = get(query)
+    result = run_named(engine, named, bind(named, params))
+    return [list(result.variables)] + [[_text(row[v]) for v in result.variables] for row in result.rows]
+
+
+def _text(term) -> str:
+    if term is None:
+        return ""
+    return code(str(term)) if isinstance(term, URIRef) else str(term)
