@@ -448,10 +448,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.mark_truncated(body, fmt, cut, endpoint_url(request) + formats.ROW_LIMIT_FRAGMENT)
         return conditional(request, Response(body, headers={"Content-Type": fmt.content_type, **headers}), fmt.name)
 
-    async def describe(client: str, iri: str):
+    async def describe(client: str, iri: str, inbound_wanted: bool = True):
         if iri == ontology_iri:
             return await ontology_description(client)
-        return await evaluate(client, resolve.describe, evaluator, iri, None)
+        return await evaluate(client, resolve.describe, evaluator, iri, None, inbound_wanted)
 
     async def resource(request: Request) -> Response:
         path = request.path_params["path"]
@@ -465,13 +465,14 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         # The ontology in another format (/ontology.ttl) comes from the cache without a lookup first.
         ontology_as_file = (dot and base + stem == ontology_iri
                             and (formats.by_extension(extension) is not None or extension == "html"))
-        description = None if ontology_as_file else await describe(client, iri)
+        # A profile page lists what refers to the entity in its sections, not as a dump of inbound links.
+        description = None if ontology_as_file else await describe(client, iri, not profiles.has_profile(iri, base))
         if description is None or not description.known:
             forced = formats.by_extension(extension) if dot else None
             if forced is not None or extension == "html":
                 forced = forced or formats.HTML
                 iri = base + stem
-                description = await describe(client, iri)
+                description = await describe(client, iri, not profiles.has_profile(iri, base))
         if not description.known:
             return _text(404, f"<{iri}> is not an IRI of this dataset (nothing is stated about it)")
         try:
@@ -500,6 +501,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         today = dt.date.today().isoformat()
         html = pages.render(f"profile_{profile.layout}.html", base, d=description, local=local,
                             views=_views(iri, base), identifier=identifier, options=options, today=today,
+                            inbound_query=resolve.INBOUND_LINKS.replace("?entity", f"<{iri}>"),
                             sections=profiles.by_name(sections))
         # A page's sections may depend on the day ("on" defaults to today): so does its validator.
         variant = "html-" + (options["on"] or today)

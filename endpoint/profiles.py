@@ -69,6 +69,11 @@ def profile_of(iri: str, base: str, types: list[str]) -> tuple[Profile, str] | N
     return (profile, identifier) if profile is not None else None
 
 
+def has_profile(iri: str, base: str) -> bool:
+    """Whether ``iri`` gets a profile page, whatever its types (a programme is an instrument)."""
+    return profile_of(iri, base, []) is not None
+
+
 def run_sections(view_factory, profile: Profile, identifier: str, options: dict[str, str]) -> list[dict]:
     """Each section of ``profile`` for the entity: the named query's columns and rows (each query run
     through a fresh ``view_factory()``, the evaluator with the row cap), and a link to the same query.

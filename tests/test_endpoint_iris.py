@@ -96,7 +96,8 @@ def test_html_page_shows_label_facts_dates_sources_and_links(client, engine):
     page = client.get("/id/instrument/cu-ces-treaty-1999", headers={"Accept": "text/html"}).text
     assert "<h1>Treaty on Customs Union and Common Economic Space</h1>" in page
     raw = page.split('<details id="raw-facts">', 1)[1]
-    assert 'href="/id/participation/' in raw  # the parties' records point to it
+    assert 'href="/id/country/RUS"' in page  # each participant links to its page
+    assert "What refers to it</a>" in raw  # a query, not a dump of every inbound link
     sources = raw.split('<ul id="sources">', 1)[1].split("</ul>", 1)[0]
     assert '<a href="/graph/document/000_e132173a8f0337db"' in sources and "_:" not in sources
     assert 'href="/id/instrument/cu-ces-treaty-1999.ttl"' in page

@@ -503,6 +503,13 @@ PARITY = [
     ("roles", {}),
     ("roles", {"country": "KAZ"}),
     ("zones", {"programme": CIS_PROG}),
+    ("rules", {"agreement": "cu-ces-treaty-1999"}),
+    ("memberships", {}),
+    ("memberships", {"organisation": "cis"}),
+    ("memberships", {"country": "KAZ"}),
+    ("instrument-figures", {"agreement": CIS_PROG}),
+    ("observation", {"id": "belstat-arrivals-rus-blr-1991-2011"}),
+    ("document", {"id": "000_e132173a8f0337db"}),
 ]
 
 
