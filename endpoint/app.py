@@ -507,6 +507,16 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         variant = "html-" + (options["on"] or today)
         return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), variant)
 
+    async def country_view(request: Request) -> Response:
+        """The country's ego network (the `mrkg view country` page), linked from its profile page."""
+        try:
+            html, policy = await evaluate(client_of(request), profiles.country_view,
+                                          lambda: CappedView(evaluator, max_rows), request.path_params["code"],
+                                          request.query_params.get("on", ""), request.query_params.get("measure", ""))
+        except QueryError as error:  # a bad parameter, or a country the graph holds nothing about (ViewError)
+            return _text(400, str(error))
+        return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy})
+
     async def release_file(request: Request) -> Response:
         if release is None:
             return _text(404, "this server serves no release files (start it with --release DIR, the folder "
@@ -524,6 +534,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/queries/{name}", guarded(named_query), methods=["GET"]),
         Route("/static/query.js", script, methods=["GET"]),
         Route(RELEASE_PREFIX + "{name}", release_file, methods=["GET"]),
+        Route("/views/country/{code}", guarded(country_view), methods=["GET"]),
         Route("/{path:path}", guarded(resource), methods=["GET"]),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],

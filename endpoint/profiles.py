@@ -9,6 +9,7 @@ The charts and timelines draw the rows of a section; they add no facts of their 
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -202,3 +203,28 @@ def budget_chart(rows: list[dict]) -> dict | None:
 
 def is_iri(value) -> bool:
     return isinstance(value, URIRef)
+
+
+# -- the country's ego network, as the `mrkg view country` page ---------------------------------------
+
+_META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def country_view(view_factory, code: str, on: str, measure: str) -> tuple[str, str]:
+    """The page `mrkg view country CODE --on ON --measure MEASURE` writes, built through the evaluator
+    (``view_factory()``, with the row cap), and the Content-Security-Policy to serve it with: the page's
+    own (its inline scripts and style by hash, nothing fetched), which the server's default
+    (``script-src 'self'``) would otherwise narrow to nothing, plus ``frame-ancestors 'none'``, which a
+    meta element cannot set. Raises QueryError for a bad parameter or a country the graph holds nothing
+    about (the views' ViewError)."""
+    from mrkg.queries.library import BINDERS
+    from mrkg.views import country, page
+
+    code, measure = code.upper(), measure or "migrant-stock"
+    day = dt.date.fromisoformat(str(BINDERS["date"](on))) if on else dt.date.today()  # the binder validates it
+    view = country.build(view_factory(), BINDERS["country"](code), code, day, BINDERS["measure"](measure), measure)
+    html = page.render(view, f"country:{code}")
+    policy = _META_POLICY.search(html)
+    if policy is None:  # pragma: no cover - the view template always carries it
+        raise RuntimeError("the view page carries no Content-Security-Policy")
+    return html, htmllib.unescape(policy.group(1)) + "; frame-ancestors 'none'"

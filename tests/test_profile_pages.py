@@ -178,3 +178,19 @@ def test_data_in_titles_labels_and_notes_render_as_text(crafted):
     assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html
     table = section_table(html, "parties")
     assert table[1][:2] == ["RUS", "Russia " + EVIL]
+
+
+def test_country_ego_network_is_the_view_page_with_its_own_policy(client):
+    html = page(client, "/id/country/KAZ?on=2015-01-01")
+    assert 'href="/views/country/KAZ?on=2015-01-01"' in html
+    response = client.get("/views/country/KAZ?on=2015-01-01")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    # The page's inline scripts are allowed by their hashes only; nothing may be fetched or framed.
+    assert policy.startswith("default-src 'none'; script-src 'sha256-") and "'self'" not in policy
+    assert "'unsafe-inline'" not in policy and policy.endswith("frame-ancestors 'none'")
+    own = policy.removesuffix("; frame-ancestors 'none'")
+    assert 'content="' + own.replace("'", "&#39;") + '"' in response.text  # the policy the page itself states
+    assert "Kazakhstan (KAZ) on 2015-01-01" in response.text
+    assert client.get("/views/country/KAZ?on=2015-13-01").status_code == 400
+    assert client.get("/views/country/ATA").status_code == 400

@@ -132,6 +132,18 @@ def test_each_kind_of_page_renders_with_no_error_and_no_request_elsewhere(browse
     checked(browser, server.url)
 
 
+def test_country_ego_network_opens_from_the_profile_page(browser, server):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    visit(browser, f"{server.url}/id/country/KAZ?on=2015-01-01")
+    browser.find_element("css selector", "#ego-network a").click()
+    WebDriverWait(browser, 120).until(lambda d: d.execute_script("return !!(window.mrkgView && window.mrkgView.drawn)"))
+    assert browser.current_url == f"{server.url}/views/country/KAZ?on=2015-01-01"
+    nodes, edges = browser.execute_script("return [mrkgView.nodes.length, mrkgView.edges.length]")
+    assert nodes > 5 and edges > 5
+    checked(browser, server.url)
+
+
 # -- crafted data renders as text ------------------------------------------------------------------
 
 XSS = '<img src=x onerror="window.__pwned=1">'
