@@ -29,6 +29,9 @@ class Section:
     query: str
     param: str
     options: tuple[str, ...] = ()
+    # ``(query, columns)``: a named query run for each row of this one, with those columns of the row as
+    # its parameters besides the entity (the country's partners ranked per measure, source and latest year).
+    each: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ PROFILES = {
                                          Section("parties", "agreement"), Section("instrument-figures", "agreement"))),
     "programme": Profile("programme", (Section("instrument", "id"), Section("instrument-figures", "agreement"))),
     "country": Profile("country", (Section("memberships", "country"), Section("agreements-of", "country", ("on",)),
+                                   Section("partner-years", "country",
+                                           each=("top-partners", ("measure", "source", "year"))),
                                    Section("roles", "country"), Section("programmes", "country"))),
     "organisation": Profile("organisation", (Section("memberships", "organisation"),
                                              Section("instruments", "organisation"))),
@@ -87,13 +92,23 @@ def run_sections(view_factory, profile: Profile, identifier: str, options: dict[
             bind(named, {section.param: identifier})
         except QueryError:
             continue  # not an identifier the query takes (a country IRI that is not an ISO code)
-        bindings = bind(named, {section.param: identifier, **given})
-        view = view_factory()
-        result = run_named(view, named, bindings)
-        sections.append({"name": named.name, "title": named.title, "question": named.question,
-                         "href": f"/queries/{named.name}?" + urllib.parse.urlencode({section.param: identifier, **given}),
-                         "columns": result.variables, "rows": result.rows, "truncated": view.truncated})
+        answer = _answer(view_factory, named, {section.param: identifier, **given})
+        if section.each is not None:
+            query, columns = section.each
+            answer["parts"] = [_answer(view_factory, named_queries()[query],
+                                       {section.param: identifier, **{c: str(row[c]) for c in columns}})
+                               for row in answer["rows"]]
+        sections.append(answer)
     return sections
+
+
+def _answer(view_factory, named, parameters: dict[str, str]) -> dict:
+    """One named query's answer for the page, with the link to the same query."""
+    view = view_factory()
+    result = run_named(view, named, bind(named, parameters))
+    return {"name": named.name, "title": named.title, "question": named.question,
+            "href": f"/queries/{named.name}?" + urllib.parse.urlencode(parameters), "parameters": parameters,
+            "columns": result.variables, "rows": result.rows, "truncated": view.truncated}
 
 
 def by_name(sections: list[dict]) -> dict[str, dict]:

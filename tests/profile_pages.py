@@ -15,12 +15,19 @@ from mrkg.queries.library import bind, get
 
 def section_table(page: str, query: str) -> list[list[str]] | None:
     """The header and body cells of the table a named query fills (text, tags stripped), or None."""
-    table = re.search(rf'<table class="section" data-query="{re.escape(query)}">(.*?)</table>', page, re.S)
-    if table is None:
-        return None
-    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
-    return [[htmllib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-             for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, re.S)] for row in rows]
+    tables = section_tables(page, query)
+    return next(iter(tables.values())) if tables else None
+
+
+def section_tables(page: str, query: str) -> dict[str, list[list[str]]]:
+    """Every table a named query fills, by the link to the same query (its parameters)."""
+    found = {}
+    for href, body in re.findall(rf'<table class="section" data-query="{re.escape(query)}" data-href="([^"]*)">'
+                                 r"(.*?)</table>", page, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        found[htmllib.unescape(href)] = [[htmllib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                                          for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, re.S)] for row in rows]
+    return found
 
 
 def expected_table(engine, query: str, **params) -> list[list[str]]:

@@ -219,7 +219,7 @@ def test_named_query_views_validate_parameters(client):
 
 def section_rows(html: str, query: str) -> list[list[str]]:
     """The cells of the page section that a named query fills (text, tags stripped)."""
-    table = re.search(rf'<table class="section" data-query="{query}">(.*?)</table>', html, re.S)
+    table = re.search(rf'<table class="section" data-query="{query}"[^>]*>(.*?)</table>', html, re.S)
     assert table, f"no section {query!r} on the page"
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)[1:]
     return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]

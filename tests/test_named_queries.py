@@ -30,7 +30,7 @@ ID = "https://w3id.org/mrkg/id/"
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total", "rules", "memberships",
-               "instrument-figures", "observation", "document"]
+               "instrument-figures", "observation", "document", "partner-years"]
 
 
 @pytest.fixture(scope="module")
@@ -510,6 +510,8 @@ PARITY = [
     ("instrument-figures", {"agreement": CIS_PROG}),
     ("observation", {"id": "belstat-arrivals-rus-blr-1991-2011"}),
     ("document", {"id": "000_e132173a8f0337db"}),
+    ("partner-years", {"country": "BLR"}),
+    ("partner-years", {"country": "RUS", "direction": "out"}),
 ]
 
 

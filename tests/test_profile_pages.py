@@ -5,6 +5,7 @@ markup renders as text."""
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +17,7 @@ from mrkg.endpoint.app import create_app
 from mrkg.endpoint.evaluate import InlineEvaluator, OxigraphRunner
 from mrkg.ontology.namespace import MRKG
 from mrkg.queries.execute import OxigraphEngine
-from profile_pages import expected_table, section_table
+from profile_pages import expected_table, section_table, section_tables
 
 HTML = {"Accept": "text/html"}
 
@@ -70,6 +71,20 @@ def test_country_page_sections_for_a_date(client, engine):
     assert '<input type="date" name="on" value="2010-01-01" required>' in html
     assert 'href="/queries/agreements-of?country=KAZ&amp;on=2010-01-01"' in html
     assert '<svg class="timeline"' in html and 'data-from="2015-01-01"' in html
+
+
+def test_country_page_ranks_partners_per_measure_and_source_in_its_latest_year(client, engine):
+    html = page(client, "/id/country/RUS")
+    years = expected_table(engine, "partner-years", country="RUS")
+    assert years[0] == ["measure", "source", "year", "figures"] and len(years) > 2
+    tables = section_tables(html, "top-partners")
+    expected = {}
+    for measure, source, year, _ in years[1:]:
+        parameters = {"country": "RUS", "measure": measure, "source": source, "year": year}
+        expected["/queries/top-partners?" + urllib.parse.urlencode(parameters)] = expected_table(
+            engine, "top-partners", **parameters)
+    assert tables == expected
+    assert ["1", "BLR"] == tables["/queries/top-partners?country=RUS&measure=migration-arrivals&source=belstat&year=1991"][1][:2]
 
 
 def test_country_page_defaults_to_today_and_refuses_a_bad_date(client, engine):

@@ -68,6 +68,18 @@ def test_document_reads_as_a_citation(real_store):
     assert row["sha256"] == "e079900c373b1dc0f1b0f2b33c15c573cbdc90e6273758b72858edbfee709e13"
 
 
+def test_partner_years_give_the_latest_year_per_measure_and_source(real_store):
+    found = rows(real_store, "partner-years", country="KAZ")
+    assert ("net-migration", "demographic-yearbook-kazakhstan", 2017) in [(r["measure"], r["source"], r["year"])
+                                                                          for r in found]
+    net = next(r for r in found if r["measure"] == "net-migration")
+    figures = mrkg.query("figures", store=real_store, measure="net-migration", place="KAZ").values()
+    # Every figure between KAZ (destination) and a partner country, of that source, counts; none is later.
+    counted = [f for f in figures if f["destination"] == "KAZ" and f["source"] == "demographic-yearbook-kazakhstan"
+               and f["origin"] is not None and len(f["origin"]) == 3]
+    assert net["figures"] == len(counted) and max(f["period_start"].year for f in counted) == net["year"]
+
+
 @pytest.mark.parametrize("name,value", [("observation", "../etc"), ("observation", "a b"), ("document", "x/y"),
                                         ("document", "<evil>")])
 def test_local_names_are_validated(name, value):
