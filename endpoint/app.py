@@ -24,6 +24,7 @@ POST's body (the transport bounds allow for its URL-encoding, see ``limits``).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import json
@@ -155,6 +156,29 @@ class Once:
         return self._values[key]
 
 
+class RecentPages:
+    """The last ``size`` profile pages rendered, by key: a page depends only on the store, which one
+    server never changes, and on the day it is asked for (the date its sections default to), so a
+    repeated request is answered without its section queries. Handlers run on the event loop, one at
+    a time between awaits, so the dictionary needs no lock. About 50 KB a page."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._pages: collections.OrderedDict[tuple, str] = collections.OrderedDict()
+
+    def get(self, key: tuple) -> str | None:
+        page = self._pages.get(key)
+        if page is not None:
+            self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: tuple, page: str) -> None:
+        self._pages[key] = page
+        self._pages.move_to_end(key)
+        while len(self._pages) > self.size:
+            self._pages.popitem(last=False)
+
+
 def client_of(request: Request) -> str:
     """The client, for fair sharing: its address (uvicorn replaces it with X-Forwarded-For only
     when the request comes from a trusted proxy, by default one on this machine)."""
@@ -229,6 +253,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
     generation) gives pages their ETag and Last-Modified; ``release`` (``mrkg export``'s folder of
     that generation) is served at /release/ and its dumps named in VoID."""
     once = Once()
+    recent_pages = RecentPages()
     ontology_iri = base + "ontology"
     ontology = (base + "ontology#", base + "graph/ontology")
     pool = getattr(evaluator, "pool", None)
@@ -493,18 +518,21 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
         profile, identifier = profiled
         options = {name: request.query_params.get(name, "") for name in ("on",)}
-        try:
-            sections = await evaluate(client, profiles.run_sections, lambda: CappedView(evaluator, max_rows),
-                                      profile, identifier, options)
-        except QueryError as error:
-            return _text(400, str(error))
         today = dt.date.today().isoformat()
-        html = pages.render(f"profile_{profile.layout}.html", base, d=description, local=local,
-                            views=_views(iri, base), identifier=identifier, options=options, today=today,
-                            inbound_query=resolve.INBOUND_LINKS.replace("?entity", f"<{iri}>"),
-                            sections=profiles.by_name(sections))
-        # A page's sections may depend on the day ("on" defaults to today): so does its validator.
+        # A page's sections may depend on the day ("on" defaults to today): so do its key and validator.
         variant = "html-" + (options["on"] or today)
+        html = recent_pages.get((iri, variant))
+        if html is None:
+            try:
+                sections = await evaluate(client, profiles.run_sections, lambda: CappedView(evaluator, max_rows),
+                                          profile, identifier, options)
+            except QueryError as error:
+                return _text(400, str(error))
+            html = pages.render(f"profile_{profile.layout}.html", base, d=description, local=local,
+                                views=_views(iri, base), identifier=identifier, options=options, today=today,
+                                inbound_query=resolve.INBOUND_LINKS.replace("?entity", f"<{iri}>"),
+                                sections=profiles.by_name(sections))
+            recent_pages.put((iri, variant), html)
         return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), variant)
 
     async def country_view(request: Request) -> Response:

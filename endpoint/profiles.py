@@ -84,9 +84,9 @@ def run_sections(view_factory, profile: Profile, identifier: str, options: dict[
     """Each section of ``profile`` for the entity: the named query's columns and rows (each query run
     through a fresh ``view_factory()``, the evaluator with the row cap), and a link to the same query.
     Raises QueryError for an option the query refuses (a malformed date)."""
-    sections = []
+    sections, queries = [], named_queries()
     for section in profile.sections:
-        named = named_queries()[section.query]
+        named = queries[section.query]
         given = {name: options[name] for name in section.options if options.get(name)}
         try:
             bind(named, {section.param: identifier})
@@ -95,7 +95,7 @@ def run_sections(view_factory, profile: Profile, identifier: str, options: dict[
         answer = _answer(view_factory, named, {section.param: identifier, **given})
         if section.each is not None:
             query, columns = section.each
-            answer["parts"] = [_answer(view_factory, named_queries()[query],
+            answer["parts"] = [_answer(view_factory, queries[query],
                                        {section.param: identifier, **{c: str(row[c]) for c in columns}})
                                for row in answer["rows"]]
         sections.append(answer)
@@ -210,7 +210,8 @@ def budget_chart(rows: list[dict]) -> dict | None:
                          "y": round(y, 1), "height": round(size, 1), "width": bar_width,
                          "colour": colours[sources.index(source) % len(colours)]})
     legend = [{"source": source, "colour": colours[i % len(colours)]} for i, source in enumerate(sources)]
-    years = [{"year": year, "x": left + i * (bar_width + gap) + bar_width / 2} for i, year in enumerate(sorted(by_year))]
+    years = [{"year": year, "x": left + i * (bar_width + gap) + bar_width / 2}
+             for i, year in enumerate(sorted(by_year))]
     return {"bars": bars, "legend": legend, "years": years, "unit": units.pop(), "top": top, "height": height,
             "width": left + len(by_year) * (bar_width + gap) + 200, "axis_y": height - bottom, "legend_x":
             left + len(by_year) * (bar_width + gap) + 10}

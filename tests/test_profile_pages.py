@@ -209,3 +209,24 @@ def test_country_ego_network_is_the_view_page_with_its_own_policy(client):
     assert "Kazakhstan (KAZ) on 2015-01-01" in response.text
     assert client.get("/views/country/KAZ?on=2015-13-01").status_code == 400
     assert client.get("/views/country/ATA").status_code == 400
+
+
+class CountingEvaluator(InlineEvaluator):
+    """Counts the queries run, to tell a page computed from one served from the recent pages."""
+
+    runs = 0
+
+    def run(self, text, bindings=None, max_rows=None):
+        CountingEvaluator.runs += 1
+        return super().run(text, bindings, max_rows)
+
+
+def test_a_repeated_page_runs_no_section_query_again(engine):
+    with TestClient(create_app(CountingEvaluator.for_engine(engine))) as counted:
+        first = page(counted, "/id/country/KAZ?on=2010-01-01")
+        before = CountingEvaluator.runs
+        assert page(counted, "/id/country/KAZ?on=2010-01-01") == first
+        assert CountingEvaluator.runs - before == 1  # the IRI's own statements (is it known?), not the sections
+        before = CountingEvaluator.runs
+        other_day = page(counted, "/id/country/KAZ?on=2020-01-01")
+        assert other_day != first and CountingEvaluator.runs - before > 5
