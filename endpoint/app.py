@@ -24,7 +24,9 @@ POST's body (the transport bounds allow for its URL-encoding, see ``limits``).
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import datetime as dt
 import json
 import logging
 import urllib.parse
@@ -43,12 +45,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from mrkg.endpoint import describe as describing
-from mrkg.endpoint import assets, editor, formats, pages, resolve
+from mrkg.endpoint import assets, editor, formats, pages, profiles, resolve
 from mrkg.endpoint import search as searching
 from mrkg.endpoint.admission import Admission, ClientBusy, ServerBusy
 from mrkg.endpoint.downloads import Release
 from mrkg.endpoint.downloads import PREFIX as RELEASE_PREFIX
-from mrkg.endpoint.evaluate import TRUNCATED_HEADER, ProtocolDataset, QueryRequest, Reply, cut_message
+from mrkg.endpoint.evaluate import TRUNCATED_HEADER, CappedView, ProtocolDataset, QueryRequest, Reply, cut_message
 from mrkg.endpoint.limits import DEFAULT_MAX_BODY, DEFAULT_MAX_QUERY, DEFAULT_PER_CLIENT
 from mrkg.endpoint.validators import not_modified
 from mrkg.ontology.iris import BASE
@@ -155,6 +157,29 @@ class Once:
         return self._values[key]
 
 
+class RecentPages:
+    """The last ``size`` profile pages rendered, by key: a page depends only on the store, which one
+    server never changes, and on the day it is asked for (the date its sections default to), so a
+    repeated request is answered without its section queries. Handlers run on the event loop, one at
+    a time between awaits, so the dictionary needs no lock. About 50 KB a page."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._pages: collections.OrderedDict[tuple, str] = collections.OrderedDict()
+
+    def get(self, key: tuple) -> str | None:
+        page = self._pages.get(key)
+        if page is not None:
+            self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: tuple, page: str) -> None:
+        self._pages[key] = page
+        self._pages.move_to_end(key)
+        while len(self._pages) > self.size:
+            self._pages.popitem(last=False)
+
+
 def client_of(request: Request) -> str:
     """The client, for fair sharing: its address (uvicorn replaces it with X-Forwarded-For only
     when the request comes from a trusted proxy, by default one on this machine)."""
@@ -229,6 +254,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
     generation) gives pages their ETag and Last-Modified; ``release`` (``mrkg export``'s folder of
     that generation) is served at /release/ and its dumps named in VoID."""
     once = Once()
+    recent_pages = RecentPages()
     ontology_iri = base + "ontology"
     ontology = (base + "ontology#", base + "graph/ontology")
     pool = getattr(evaluator, "pool", None)
@@ -431,7 +457,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         except QueryError as error:
             return _text(400, f"{error}; usage: /queries/{named.name}?" + "&".join(
                 f"{p.name}=<{p.type}>" for p in named.params))
-        view = _CappedView(evaluator, max_rows)
+        view = CappedView(evaluator, max_rows)
         result = await evaluate(client_of(request), run_named, view, named, bindings)
         cut = cut_message(max_rows) if view.truncated else None
         headers = {"Vary": "Accept", **({TRUNCATED_HEADER: cut} if cut else {})}
@@ -462,10 +488,10 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                                 headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
         return conditional(request, response, "search-" + fmt.name)
 
-    async def describe(client: str, iri: str):
+    async def describe(client: str, iri: str, inbound_wanted: bool = True):
         if iri == ontology_iri:
             return await ontology_description(client)
-        return await evaluate(client, resolve.describe, evaluator, iri, None)
+        return await evaluate(client, resolve.describe, evaluator, iri, None, inbound_wanted)
 
     async def resource(request: Request) -> Response:
         path = request.path_params["path"]
@@ -479,13 +505,14 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         # The ontology in another format (/ontology.ttl) comes from the cache without a lookup first.
         ontology_as_file = (dot and base + stem == ontology_iri
                             and (formats.by_extension(extension) is not None or extension == "html"))
-        description = None if ontology_as_file else await describe(client, iri)
+        # A profile page lists what refers to the entity in its sections, not as a dump of inbound links.
+        description = None if ontology_as_file else await describe(client, iri, not profiles.has_profile(iri, base))
         if description is None or not description.known:
             forced = formats.by_extension(extension) if dot else None
             if forced is not None or extension == "html":
                 forced = forced or formats.HTML
                 iri = base + stem
-                description = await describe(client, iri)
+                description = await describe(client, iri, not profiles.has_profile(iri, base))
         if not description.known:
             return _text(404, f"<{iri}> is not an IRI of this dataset (nothing is stated about it)")
         try:
@@ -498,14 +525,40 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             body = formats.graph_bytes(resolve.triples(description), fmt)
             return conditional(request, Response(body, headers={"Content-Type": fmt.content_type, **headers}), fmt.name)
         local = pages.local_path(iri, base)
-        # Only entities with sections need a worker: the ontology's page is served from memory alone.
-        entity = resolve.entity_kind(iri, base)
-        sections = (await evaluate(client, _sections, evaluator, iri, base, max_rows)
-                    if entity is not None and entity[0] in resolve.SECTIONS else [])
-        html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
-                            sections=sections,
-                            graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-        return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
+        # Only entities with a profile need a worker: the ontology's page is served from memory alone.
+        profiled = profiles.profile_of(iri, base, [str(t["value"]) for t in description.types])
+        if profiled is None:
+            html = pages.render("entity.html", base, d=description, local=local, views=_views(iri, base),
+                                graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), "html")
+        profile, identifier = profiled
+        options = {name: request.query_params.get(name, "") for name in ("on",)}
+        today = dt.date.today().isoformat()
+        # A page's sections may depend on the day ("on" defaults to today): so do its key and validator.
+        variant = "html-" + (options["on"] or today)
+        html = recent_pages.get((iri, variant))
+        if html is None:
+            try:
+                sections = await evaluate(client, profiles.run_sections, lambda: CappedView(evaluator, max_rows),
+                                          profile, identifier, options)
+            except QueryError as error:
+                return _text(400, str(error))
+            html = pages.render(f"profile_{profile.layout}.html", base, d=description, local=local,
+                                views=_views(iri, base), identifier=identifier, options=options, today=today,
+                                inbound_query=resolve.INBOUND_LINKS.replace("?entity", f"<{iri}>"),
+                                sections=profiles.by_name(sections))
+            recent_pages.put((iri, variant), html)
+        return conditional(request, Response(html, media_type="text/html; charset=utf-8", headers=headers), variant)
+
+    async def country_view(request: Request) -> Response:
+        """The country's ego network (the `mrkg view country` page), linked from its profile page."""
+        try:
+            html, policy = await evaluate(client_of(request), profiles.country_view,
+                                          lambda: CappedView(evaluator, max_rows), request.path_params["code"],
+                                          request.query_params.get("on", ""), request.query_params.get("measure", ""))
+        except QueryError as error:  # a bad parameter, or a country the graph holds nothing about (ViewError)
+            return _text(400, str(error))
+        return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy})
 
     async def release_file(request: Request) -> Response:
         if release is None:
@@ -522,6 +575,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         Route("/search", guarded(search), methods=["GET"]),
         Route(assets.PREFIX + "{name:path}", assets.serve, methods=["GET"]),
         Route(RELEASE_PREFIX + "{name}", release_file, methods=["GET"]),
+        Route("/views/country/{code}", guarded(country_view), methods=["GET"]),
         Route("/{path:path}", guarded(resource), methods=["GET"]),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
@@ -544,41 +598,6 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
                 on_shutdown()
 
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-
-
-class _CappedView:
-    """An evaluator as an engine for ``run_named``, with the row cap, remembering a cut."""
-
-    def __init__(self, evaluator, max_rows: int | None):
-        self.evaluator, self.max_rows, self.truncated = evaluator, max_rows, False
-
-    def run(self, text, bindings=None):
-        result, truncated = self.evaluator.run(text, bindings, self.max_rows)
-        self.truncated = self.truncated or truncated
-        return result
-
-
-def _sections(evaluator, iri: str, base: str, max_rows: int | None) -> list[dict]:
-    """The page's sections (``resolve.SECTIONS``): each named query's answer for this entity, with a
-    link to the same query, so the reader can take it further (CSV, JSON, other dates)."""
-    entity = resolve.entity_kind(iri, base)
-    if entity is None:
-        return []
-    kind, identifier = entity
-    sections = []
-    for name, param in resolve.SECTIONS.get(kind, ()):
-        named = named_queries()[name]
-        try:
-            bindings = bind(named, {param: identifier})
-        except QueryError:
-            continue  # not an identifier the query takes (a country IRI that is not an ISO code)
-        view = _CappedView(evaluator, max_rows)
-        result = run_named(view, named, bindings)
-        if result.rows:
-            sections.append({"name": name, "title": named.title, "question": named.question,
-                             "href": f"/queries/{name}?" + urllib.parse.urlencode({param: identifier}),
-                             "variables": result.variables, "rows": result.rows, "truncated": view.truncated})
-    return sections
 
 
 def _views(iri: str, base: str) -> list[tuple[str, str, str]]:

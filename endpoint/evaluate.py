@@ -202,3 +202,15 @@ class InlineEvaluator:
 
     def run(self, text: str, bindings=None, max_rows: int | None = None) -> tuple[Result, bool]:
         return self.runner.run(text, bindings, max_rows=max_rows)
+
+
+class CappedView:
+    """An evaluator as an engine for ``run_named``, with the row cap, remembering a cut."""
+
+    def __init__(self, evaluator, max_rows: int | None):
+        self.evaluator, self.max_rows, self.truncated = evaluator, max_rows, False
+
+    def run(self, text, bindings=None):
+        result, truncated = self.evaluator.run(text, bindings, self.max_rows)
+        self.truncated = self.truncated or truncated
+        return result

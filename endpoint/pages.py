@@ -17,7 +17,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from rdflib import Literal, URIRef
 
+from mrkg.endpoint import profiles
 from mrkg.endpoint.resolve import compact
+from mrkg.queries.typed import code
 from mrkg.ontology.iris import BASE
 from mrkg.queries.search import MAX_TEXT
 
@@ -80,6 +82,12 @@ def environment(base: str = BASE) -> Environment:
     env.globals["base"] = base
     env.globals["max_search_text"] = MAX_TEXT  # the search box in every page's header
     env.filters["fragment"] = lambda iri: iri.rsplit("#", 1)[-1]
+    # Profile pages (profiles.py): links from codes to pages, and drawings of a section's rows.
+    env.globals["code_path"] = profiles.code_path
+    env.globals["membership_timeline"] = profiles.membership_timeline
+    env.globals["budget_chart"] = profiles.budget_chart
+    env.globals["is_iri"] = profiles.is_iri
+    env.globals["iri_code"] = lambda iri: code(str(iri))  # as `mrkg query` prints it: BLR, mrkg:Programme
     return env
 
 

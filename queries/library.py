@@ -190,6 +190,15 @@ def _identifier(kind: str, listing: str):
     return bind
 
 
+def _local_name(kind: str, pattern: str, example: str):
+    """IRIs whose local part is a name the loaders mint (a file stem, a path of codes), not a hyphenated identifier."""
+    def bind(value: str) -> URIRef:
+        if not re.fullmatch(pattern, value):
+            raise QueryError(f"{value!r} is not a {kind} identifier such as {example}")
+        return iris.entity(kind, value)
+    return bind
+
+
 def _date(value: str) -> Literal:
     try:
         date = parse_partial_date(value)
@@ -272,6 +281,9 @@ BINDERS = {
     "instrument": _identifier("instrument", "instruments"),
     "measure": _identifier("measure", "measures"),
     "source": _identifier("statistical-source", "sources"),
+    "document": _local_name("document", r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}", "000_e132173a8f0337db"),
+    "observation": _local_name("observation", r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){0,6}",
+                               "un-ims-2019/migrant-stock/KGZ/KAZ/2019"),
     "policy-area": _concept("policy area", instruments.POLICY_AREAS),
     "instrument-class": _concept("instrument class", instruments.CLASSES),
 }

@@ -29,7 +29,8 @@ ID = "https://w3id.org/mrkg/id/"
 
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
-               "roles", "zones", "stock", "top-partners", "group-total", "search-index"]
+               "roles", "zones", "stock", "top-partners", "group-total", "search-index", "rules", "memberships",
+               "instrument-figures", "observation", "document", "partner-years"]
 
 
 @pytest.fixture(scope="module")
@@ -534,6 +535,15 @@ PARITY = [
     ("roles", {"country": "KAZ"}),
     ("zones", {"programme": CIS_PROG}),
     ("search-index", {}),
+    ("rules", {"agreement": "cu-ces-treaty-1999"}),
+    ("memberships", {}),
+    ("memberships", {"organisation": "cis"}),
+    ("memberships", {"country": "KAZ"}),
+    ("instrument-figures", {"agreement": CIS_PROG}),
+    ("observation", {"id": "belstat-arrivals-rus-blr-1991-2011"}),
+    ("document", {"id": "000_e132173a8f0337db"}),
+    ("partner-years", {"country": "BLR"}),
+    ("partner-years", {"country": "RUS", "direction": "out"}),
 ]
 
 
