@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import URIRef
 
 from mrkg.views import sparql
 from mrkg.views.agreements import ViewError
@@ -40,20 +39,55 @@ class Figure:
 
 def figures(engine, measure: URIRef, year: int | None = None, source: URIRef | None = None,
             origin: URIRef | None = None, destination: URIRef | None = None) -> list[Figure]:
-    bindings = {"measure": measure, "source": source, "origin": origin, "destination": destination,
-                "year": None if year is None else Literal(year, datatype=XSD.integer)}
+    """Every figure of ``measure`` between two countries, narrowed by the optional bindings.
+
+    One narrow scan of the figures (``queries/views/flows.rq``), then each distinct period, unit,
+    document, source and country looked up once: joining labels and identifiers per figure in SPARQL
+    made a whole measure and year (11,297 figures of migrant stock in 2019) take about 10 s."""
+    bindings = {"measure": measure, "source": source, "origin": origin, "destination": destination}
+    countries = {iri: party for iri, party in sparql.parties(engine).items() if party["kind"] == "country"}
+    periods = {row["periodIri"]: (sparql.text(row["period"]), sparql.text(row["start"]))
+               for row in sparql.run(engine, "periods").rows}
+    if year is None:
+        rows = sparql.run(engine, "flows", bindings).rows
+    else:  # one run per period starting in the year (xsd:date text: YYYY-MM-DD)
+        rows = [row for iri, (_, start) in sorted(periods.items()) if start.startswith(f"{year:04d}-")
+                for row in sparql.run(engine, "flows", {**bindings, "periodIri": iri}).rows]
+    terms = _TermCache(engine)
     found = []
-    for row in sparql.run(engine, "flows", bindings).rows:
+    for row in rows:
         value = _number(row["value"])
-        if value is None:  # a range or a qualified value printed as text: nothing to weigh an edge with
+        ends = countries.get(str(row["origin"])), countries.get(str(row["destination"]))
+        # A range or a qualified value printed as text has nothing to weigh an edge with; totals over
+        # the world or a group of countries are not bilateral figures.
+        if value is None or None in ends:
             continue
-        text = {key: sparql.text(term) for key, term in row.items()}
-        found.append(Figure(text["origin"], text["origin_id"], text["origin_label"], text["destination"],
-                            text["destination_id"], text["destination_label"], value, text["value"], text["unit"],
-                            text["period"], text["start"], text["source_id"] or "(no statistical source)",
-                            text["source_label"] or "no statistical source named", text["document"],
-                            text["locator"], text["obs"]))
+        period, start = periods.get(row["periodIri"], ("", ""))
+        source_id, source_label = terms.get(row["source"])
+        found.append(Figure(str(row["origin"]), ends[0]["id"], ends[0]["label"], str(row["destination"]),
+                            ends[1]["id"], ends[1]["label"], value, sparql.text(row["value"]),
+                            terms.get(row["unitIri"])[0], period, start, source_id or "(no statistical source)",
+                            source_label or "no statistical source named", terms.get(row["documentIri"])[0],
+                            sparql.text(row["locator"]), str(row["obs"])))
     return found
+
+
+class _TermCache:
+    """Identifier and label of the few distinct units, documents and sources, each asked once."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.known: dict[str, tuple[str, str]] = {}
+
+    def get(self, term) -> tuple[str, str]:
+        if term is None:
+            return "", ""
+        key = str(term)
+        if key not in self.known:
+            rows = sparql.run(self.engine, "term", {"term": term}).rows
+            row = rows[0] if rows else {}
+            self.known[key] = sparql.text(row.get("id")), sparql.text(row.get("label"))
+        return self.known[key]
 
 
 def _number(term) -> float | None:
