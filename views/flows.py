@@ -161,6 +161,10 @@ def add_flows(view: ViewGraph, chosen: list[Figure], measure_label: str, parties
             view.add_node(country_node(iri, code, label, "country" if code == centre else partner_kind,
                                        parties.get(iri, {}).get("graph")))
         view.add_edge(flow_edge(figure, measure_label, round(sized[id(figure)], 2), f"source:{figure.source_id}"))
+    # Node size by weight: the sum of its edges' widths (square roots of the values, scaled within each unit).
+    for edge in view.edges:
+        for end in (edge.source, edge.target):
+            view.nodes[end].value = round((view.nodes[end].value or 0.0) + edge.width, 2)
     if centre is None:
         _totals(view, chosen)
     if any(f.value < 0 for f in chosen):
@@ -199,6 +203,6 @@ def build(engine, measure: URIRef, measure_id: str, year: int | None = None, sou
     ]
     if minimum is not None:
         view.filters.append(f"absolute value at least {minimum:g}")
-    view.filters.append("edge width: square root of the value, scaled within each unit")
+    view.filters.append("edge width: square root of the value, scaled within each unit; node size: the sum of its edges' widths")
     add_flows(view, chosen, label, sparql.parties(engine))
     return view

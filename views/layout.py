@@ -18,6 +18,7 @@ from mrkg.views.model import ViewGraph
 SEED = 7
 SPACING = 70.0  # pixels: about the distance between neighbours
 GAP = 120.0  # pixels between packed parts
+SPREAD_UP_TO = 150  # nodes: connected parts up to this size get a Kamada-Kawai layout
 
 
 def to_networkx(view: ViewGraph) -> nx.Graph:
@@ -38,9 +39,14 @@ def _part(graph: nx.Graph, centre: str | None) -> dict[str, tuple[float, float]]
     if len(graph) == 1:
         return {next(iter(graph)): (0.0, 0.0)}
     pinned = centre if centre in graph else None
-    positions = nx.spring_layout(graph, seed=SEED, pos={pinned: (0.0, 0.0)} if pinned else None,
-                                 fixed=[pinned] if pinned else None,
-                                 iterations=_iterations(len(graph)))
+    if len(graph) <= SPREAD_UP_TO and not pinned:
+        # Kamada-Kawai spaces nodes by their graph distance: a dense core does not collapse into a
+        # knot of overlapping labels as it does with a spring layout (it costs O(n^2) memory and time).
+        positions = nx.kamada_kawai_layout(graph)
+    else:
+        positions = nx.spring_layout(graph, seed=SEED, pos={pinned: (0.0, 0.0)} if pinned else None,
+                                     fixed=[pinned] if pinned else None,
+                                     iterations=_iterations(len(graph)))
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)

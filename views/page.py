@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -48,9 +49,16 @@ def safe_link(iri: str | None) -> str | None:
 
 def _vis_node(node: Node) -> dict:
     style = NODE_STYLES[node.kind]
-    return {"label": node.label, "title": tooltip(node.label, node.facts), "color": style["color"],
+    data = {"label": node.label, "title": tooltip(node.label, node.facts), "color": style["color"],
             "shape": style["shape"], "size": node.size, "x": node.x, "y": node.y, "kind": node.kind,
             "iri": safe_link(node.iri), "facts": [[fact.name, fact.value] for fact in node.facts]}
+    if node.value is not None:
+        data["value"] = node.value
+    if node.cluster is not None:
+        data["cluster"] = node.cluster
+    if node.kind == "instrument":  # short titles wrap onto lines instead of one wide label
+        data["widthConstraint"] = {"maximum": 170}
+    return data
 
 
 def _vis_edge(index: int, edge: Edge, view: ViewGraph) -> dict:
@@ -60,7 +68,9 @@ def _vis_edge(index: int, edge: Edge, view: ViewGraph) -> dict:
     return {"id": f"e{index}", "title": tooltip(heading, edge.facts), "color": style.color,
             "dashes": style.dashes if edge.dashes is None else edge.dashes, "width": edge.width, "arrows": "to" if edge.directed else "",
             "category": edge.category, "label": edge.label, "heading": heading,
-            "facts": [[fact.name, fact.value] for fact in edge.facts]}
+            "facts": [[fact.name, fact.value] for fact in edge.facts],
+            **({"periods": [list(period) for period in edge.periods], "offDate": edge.hidden}
+               if edge.periods is not None else {})}
 
 
 def network_data(view: ViewGraph) -> tuple[list[dict], list[dict]]:
@@ -79,7 +89,10 @@ def vis_options(view: ViewGraph) -> dict:
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "nodes": {"borderWidth": 1, "font": {"size": 10 if large else 13}},
+        # Labels at 14 px with a white halo stay legible over edges at the default zoom; nodes sized by
+        # value (degree or weight) keep their labels at 14-16 px (bigger labels on big nodes crowd a dense core).
+        "nodes": {"borderWidth": 1, "font": {"size": 10 if large else 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
+                  "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 14, "max": 16}}},
         "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.5}}, "font": {"size": 9, "align": "middle"}},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                         "navigationButtons": False, "keyboard": False},
@@ -105,7 +118,12 @@ def render(view: ViewGraph, centre: str | None = None) -> str:
     page_js = (HERE / "page.js").read_text(encoding="utf-8")
     style = (VIS / "vis-network.css").read_text(encoding="utf-8") + "\n" + \
         (HERE / "page.css").read_text(encoding="utf-8")
-    payload = json_for_script({"nodes": nodes, "edges": edges, "options": vis_options(view)})
+    payload = json_for_script({
+        "nodes": nodes, "edges": edges, "options": vis_options(view),
+        "clusters": [{"id": cluster, "label": label} for cluster, label in view.clusters.items()],
+        "styles": {category: {"color": style.color, "dashes": style.dashes}
+                   for category, style in view.edge_styles.items()},
+    })
     policy = "; ".join([
         "default-src 'none'",
         f"script-src {_sha256(vis_js)} {_sha256(page_js)}",
@@ -117,13 +135,24 @@ def render(view: ViewGraph, centre: str | None = None) -> str:
     ])
     kinds = [(kind, NODE_STYLES[kind], sum(1 for n in view.nodes.values() if n.kind == kind))
              for kind in view.node_kinds()]
-    categories = [(category, view.edge_styles[category], sum(1 for e in view.edges if e.category == category))
+    categories = [(category, view.edge_styles[category],
+                   sum(1 for e in view.edges if e.category == category and not e.hidden))
                   for category in view.edge_categories()]
     return _ENVIRONMENT.get_template("template.html").render(
         view=view, policy=policy, vis_js=jinja2.utils.markupsafe.Markup(vis_js),
         page_js=jinja2.utils.markupsafe.Markup(page_js), style=jinja2.utils.markupsafe.Markup(style),
         payload=jinja2.utils.markupsafe.Markup(payload), kinds=kinds, categories=categories,
-        node_count=len(view.nodes), edge_count=len(view.edges))
+        node_count=len(view.nodes), edge_count=sum(1 for e in view.edges if not e.hidden),
+        slider=_slider(view.timeline))
+
+
+def _slider(timeline: dict[str, str] | None) -> dict[str, int | str] | None:
+    """The date slider's bounds and position in days since 1970-01-01 (what the page's range input holds)."""
+    if timeline is None:
+        return None
+    epoch = dt.date(1970, 1, 1)
+    day = {key: (dt.date.fromisoformat(value) - epoch).days for key, value in timeline.items()}
+    return {"min": day["first"], "max": day["last"], "value": day["on"], "on": timeline["on"]}
 
 
 def write(view: ViewGraph, out: Path, centre: str | None = None) -> Path:
