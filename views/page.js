@@ -38,7 +38,7 @@
       if (inside.length < 2) { return; }
       network.cluster({
         joinCondition: function (options) { return options.cluster === group.id; },
-        clusterNodeProperties: { id: group.id, label: group.label, title: group.label + "\nclick to open",
+        clusterNodeProperties: { id: group.id, label: group.label, x: group.x, y: group.y, title: group.label + "\nclick to open",
                                  shape: "square", color: "#f28e2b", borderWidth: 3, size: 22,
                                  font: { size: 15, strokeWidth: 3, strokeColor: "#ffffff" }, kind: "group" }
       });

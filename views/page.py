@@ -120,7 +120,7 @@ def render(view: ViewGraph, centre: str | None = None) -> str:
         (HERE / "page.css").read_text(encoding="utf-8")
     payload = json_for_script({
         "nodes": nodes, "edges": edges, "options": vis_options(view),
-        "clusters": [{"id": cluster, "label": label} for cluster, label in view.clusters.items()],
+        "clusters": [{"id": cluster, "label": label, **_anchor(view, cluster)} for cluster, label in view.clusters.items()],
         "styles": {category: {"color": style.color, "dashes": style.dashes}
                    for category, style in view.edge_styles.items()},
     })
@@ -144,6 +144,16 @@ def render(view: ViewGraph, centre: str | None = None) -> str:
         payload=jinja2.utils.markupsafe.Markup(payload), kinds=kinds, categories=categories,
         node_count=len(view.nodes), edge_count=sum(1 for e in view.edges if not e.hidden),
         slider=_slider(view.timeline))
+
+
+def _anchor(view: ViewGraph, cluster: str) -> dict[str, float]:
+    """Where a group's collapsed node is drawn: at its member nearest the members' centre. (vis-network's
+    default, the centre itself, puts groups whose members are spread over the graph on top of each other.)"""
+    members = [node for node in view.nodes.values() if node.cluster == cluster]
+    cx = sum(node.x for node in members) / len(members)
+    cy = sum(node.y for node in members) / len(members)
+    nearest = min(members, key=lambda node: ((node.x - cx) ** 2 + (node.y - cy) ** 2, node.id))
+    return {"x": nearest.x, "y": nearest.y}
 
 
 def _slider(timeline: dict[str, str] | None) -> dict[str, int | str] | None:
