@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import numpy as np
 
 from mrkg.views.model import ViewGraph
 
@@ -34,6 +35,24 @@ def _iterations(size: int) -> int:
     return 100 if size <= 300 else 50 if size < 500 else 25
 
 
+def _spread(positions: dict[str, "np.ndarray"], rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """Push apart nodes closer than an even share of the drawing's area, keeping its shape: a dense
+    core (instruments tied to the same few countries) otherwise piles labels on top of each other."""
+    names = sorted(positions)
+    points = np.array([positions[name] for name in names], dtype=float)
+    span = max(float(np.ptp(points, axis=0).max()), 1e-9)
+    least = 2.0 * span / math.sqrt(len(points))
+    for _ in range(rounds):
+        delta = points[:, None, :] - points[None, :, :]
+        distance = np.sqrt((delta ** 2).sum(axis=2)) + np.eye(len(points))
+        push = np.clip(least - distance, 0.0, None) / distance / 2
+        np.fill_diagonal(push, 0.0)
+        if not push.any():
+            break
+        points += (delta * push[:, :, None]).sum(axis=1)
+    return {name: (float(x), float(y)) for name, (x, y) in zip(names, points)}
+
+
 def _part(graph: nx.Graph, centre: str | None) -> dict[str, tuple[float, float]]:
     """Positions of one connected part in pixels, centred on 0, 0 (on ``centre`` when it is in the part)."""
     if len(graph) == 1:
@@ -42,7 +61,7 @@ def _part(graph: nx.Graph, centre: str | None) -> dict[str, tuple[float, float]]
     if len(graph) <= SPREAD_UP_TO and not pinned:
         # Kamada-Kawai spaces nodes by their graph distance: a dense core does not collapse into a
         # knot of overlapping labels as it does with a spring layout (it costs O(n^2) memory and time).
-        positions = nx.kamada_kawai_layout(graph)
+        positions = _spread(nx.kamada_kawai_layout(graph))
     else:
         positions = nx.spring_layout(graph, seed=SEED, pos={pinned: (0.0, 0.0)} if pinned else None,
                                      fixed=[pinned] if pinned else None,
