@@ -233,6 +233,8 @@ def test_layout_is_deterministic_and_spreads_the_nodes(engine):
     (["view", "organisation", "no-such-body", "--out", "x.html"], "no organisation 'no-such-body'"),
     (["view", "agreements", "--type", "sonnet", "--out", "x.html"], "not an instrument type"),
     (["view", "flows", "--measure", "net-migration", "--min", "1e12", "--out", "x.html"], "reaches --min"),
+    (["view", "agreements", "--all", "--top", "5", "--out", "x.html"], "--top N or --all, not both"),
+    (["view", "organisation", "eaeu", "--all", "--out", "x.html"], "takes no --all"),
     (["network", "stats", "--graph", "agreements", "--measure", "remittances"], "applies to --graph flows"),
     (["network", "export", "--format", "graphml"], "needs --out"),
     (["network", "stats", "--format", "gexf"], "table, csv or json"),

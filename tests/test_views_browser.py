@@ -311,3 +311,24 @@ def test_groups_open_on_click_and_labels_are_legible(browser, real_store, tmp_pa
         "return [mrkgView.network.getScale(), mrkgView.network.body.nodes[mrkgView.visibleNodes()[0]]"
         ".options.font.size]")
     assert font >= 14 and scale * font >= 11, (scale, font)
+
+
+@pytest.mark.slow
+def test_injected_markup_in_a_group_and_the_slider_renders_as_text(browser, tmp_path):
+    # Two instruments whose titles differ only by their parties form a group named after the crafted title.
+    fixture = Fixture(countries={"AAA": "Aland", "BBB": "Bland"},
+                      instruments={"t1": f"{XSS} between Aland and Bland (1999)", "t2": f"{XSS} between Aland and Bland (2001)"},
+                      participations=[("t1", "AAA", "1999-01-01", "1999-02-01"), ("t1", "BBB", "1999-01-01", None),
+                                      ("t2", "AAA", "2001-01-01", "2001-02-01"), ("t2", "BBB", "2001-01-01", None)])
+    view = agreements.build(fixture_engine(fixture), dt.date(2015, 1, 1))
+    assert list(view.clusters) == [f"cluster:family:{XSS}"]
+    out = page.write(view, tmp_path / "group.html")
+    assert_clean(open_page(browser, out))
+    assert browser.execute_script("return mrkgView.collapsed()") == [f"cluster:family:{XSS}"]
+    label = browser.execute_script("var id = arguments[0]; return mrkgView.network.body.nodes[id].options.label",
+                                   f"cluster:family:{XSS}")
+    assert label == f"{XSS} (2)"
+    browser.execute_script("mrkgView.setDay('2000-06-01')")
+    assert browser.execute_script("return mrkgView.visibleEdges().length") == 2  # t2 not signed yet
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert browser.execute_script("return document.images.length") == 0
