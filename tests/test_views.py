@@ -383,3 +383,15 @@ def test_flows_scan_gives_the_figures_with_their_labels(engine):
     view = flows.build(engine, measure, "net-migration", top=5)
     assert all(node.value == round(sum(e.width for e in view.edges if node_id in (e.source, e.target)), 2)
                for node_id, node in view.nodes.items())
+
+
+@pytest.mark.parametrize("width, height, size", [(300, 200, 14), (1500, 900, 20), (5000, 3000, 22)])
+def test_label_size_keeps_labels_readable_once_fitted(width, height, size):
+    from mrkg.views.model import Node, ViewGraph
+
+    view = ViewGraph(title="t")
+    for index, (x, y) in enumerate(((0.0, 0.0), (width, height))):
+        view.add_node(Node(id=f"n{index}", label="n", kind="country", x=x, y=y))
+    assert page.label_size(view) == size
+    # What the page asks vis-network for: labels of nodes sized by value between that size and 2 more.
+    assert page.vis_options(view)["nodes"]["scaling"]["label"] == {"enabled": True, "min": size, "max": size + 2}

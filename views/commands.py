@@ -76,7 +76,7 @@ def build_view(engine, args):
     if args.kind == "flows":
         if not args.measure:
             raise QueryError("view flows needs --measure ID (e.g. migrant-stock, remittances); see `mrkg list measures`")
-        top = None if args.all or (args.top is None and args.min is not None) else (args.top or 100)
+        top = None if args.all or (args.top is None and args.min is not None) else (args.top or flows.DEFAULT_TOP)
         return flows.build(engine, BINDERS["measure"](args.measure), args.measure, _year(args.year),
                            _optional("source", args.source), args.source, top, args.min), None
     if args.kind == "country":

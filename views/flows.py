@@ -13,6 +13,7 @@ from mrkg.views.model import Edge, EdgeStyle, Fact, Node, ViewGraph
 
 PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7")
 MAX_WIDTH = 12.0
+DEFAULT_TOP = 50  # figures: about 40-50 countries, legible when the view opens
 
 
 @dataclass
@@ -179,7 +180,7 @@ def measure_label(engine, measure: URIRef) -> str:
 
 
 def build(engine, measure: URIRef, measure_id: str, year: int | None = None, source: URIRef | None = None,
-          source_id: str | None = None, top: int | None = 100, minimum: float | None = None) -> ViewGraph:
+          source_id: str | None = None, top: int | None = DEFAULT_TOP, minimum: float | None = None) -> ViewGraph:
     label = measure_label(engine, measure)
     found = figures(engine, measure, year, source)
     if not found:

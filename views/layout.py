@@ -20,6 +20,7 @@ SEED = 7
 SPACING = 70.0  # pixels: about the distance between neighbours
 GAP = 120.0  # pixels between packed parts
 SPREAD_UP_TO = 150  # nodes: connected parts up to this size get a Kamada-Kawai layout
+ASPECT = 1.6  # width / height of the screen a view is usually opened on
 
 
 def to_networkx(view: ViewGraph) -> nx.Graph:
@@ -87,9 +88,10 @@ def place(view: ViewGraph, centre: str | None = None) -> None:
         xs = [p[0] for p in positions.values()]
         ys = [p[1] for p in positions.values()]
         sizes.append((min(xs), max(xs), min(ys), max(ys)))
-    # Shelf packing: rows about as wide as the largest part (or a square of all parts, if wider).
+    # Shelf packing: rows about as wide as the largest part, or as a landscape screen (ASPECT) holding all
+    # parts if wider: small parts then sit beside the largest instead of under it, and the fitted view is larger.
     area = sum((s[1] - s[0] + GAP) * (s[3] - s[2] + GAP) for s in sizes)
-    row_width = max(sizes[0][1] - sizes[0][0], math.sqrt(area))
+    row_width = max(sizes[0][1] - sizes[0][0], math.sqrt(area * ASPECT))
     x = y = row_height = 0.0
     shift: list[tuple[float, float]] = []
     for index, (x0, x1, y0, y1) in enumerate(sizes):

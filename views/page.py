@@ -20,6 +20,7 @@ import base64
 import hashlib
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import jinja2
@@ -92,11 +93,28 @@ def vis_options(view: ViewGraph) -> dict:
         # Labels at 14 px with a white halo stay legible over edges at the default zoom; nodes sized by
         # value (degree or weight) keep their labels at 14-16 px (bigger labels on big nodes crowd a dense core).
         "nodes": {"borderWidth": 1, "font": {"size": 10 if large else 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 14, "max": 16}}},
+                  "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": label_size(view),
+                                                             "max": label_size(view) + 2}}},
         "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.5}}, "font": {"size": 9, "align": "middle"}},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                         "navigationButtons": False, "keyboard": False},
     }
+
+
+CANVAS = (960, 600)  # pixels: the network's area in a 1280 x 900 window, where the page opens fitted
+DRAWN = 12  # pixels: the size labels are drawn at when the view opens, if the font cap allows
+
+
+def label_size(view: ViewGraph) -> int:
+    """The labels' font size (in layout pixels) that draws them at DRAWN pixels once vis-network fits the
+    laid-out view into CANVAS: 14 to 22 (a very large view opens zoomed out further; one zooms in)."""
+    if not view.nodes:
+        return 14
+    xs = [node.x for node in view.nodes.values()]
+    ys = [node.y for node in view.nodes.values()]
+    margin = 100  # node sizes and labels around the outermost positions
+    scale = min(1.0, CANVAS[0] / (max(xs) - min(xs) + margin), CANVAS[1] / (max(ys) - min(ys) + margin))
+    return max(14, min(22, math.ceil(DRAWN / scale)))
 
 
 def json_for_script(value) -> str:
