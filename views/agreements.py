@@ -114,6 +114,15 @@ def status_periods(engine) -> dict[tuple[str, str], list[tuple[str, str, str | N
     return found
 
 
+def party_names(periods: dict[tuple[str, str], list], parties: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Every instrument's parties (code -> name), for short titles: all of them, whichever the view shows."""
+    names: dict[str, dict[str, str]] = {}
+    for instrument, party in periods:
+        if party in parties:
+            names.setdefault(instrument, {})[parties[party]["id"]] = parties[party]["label"]
+    return names
+
+
 def _top_nodes(rows: list[dict[str, str]], top: int | None) -> list[dict[str, str]]:
     """The participations among the ``top`` nodes with the most ties (instruments by their parties,
     parties by their instruments, every participation recorded whatever its date; ties broken by
@@ -174,17 +183,14 @@ def build(engine, on: dt.date, organisation=None, instrument_type=None, area=Non
                             f"{len(kept)} participations among them, of {len(rows)} (--top {top}; --all for "
                             "every one; ties broken by identifier)")
     rows = kept
-    names: dict[str, dict[str, str]] = {}
-    for row in rows:
-        party = parties[row["country"]]
-        names.setdefault(row["instrument"], {})[party["id"]] = party["label"]
     periods = status_periods(engine)
+    names = party_names(periods, parties)
     families: dict[str, str | None] = {}
     later = 0
     for row in rows:
         meta, party = selected[row["instrument"]], parties[row["country"]]
-        instrument = view.add_node(instrument_node(meta, names[row["instrument"]]))
-        families[row["instrument"]] = short_title(meta["title"], names[row["instrument"]]).family
+        instrument = view.add_node(instrument_node(meta, names.get(row["instrument"], {})))
+        families[row["instrument"]] = short_title(meta["title"], names.get(row["instrument"], {})).family
         member = view.add_node(party_node(row["country"], party))
         timeline = periods.get((row["instrument"], row["country"]), [])
         category = status_category(row)
