@@ -57,7 +57,7 @@ def _vis_node(node: Node) -> dict:
         data["value"] = node.value
     if node.cluster is not None:
         data["cluster"] = node.cluster
-    if node.kind == "instrument":  # short titles wrap onto lines instead of one wide label
+    if node.kind in ("instrument", "programme"):  # titles wrap onto lines instead of one wide label
         data["widthConstraint"] = {"maximum": 170}
     return data
 
