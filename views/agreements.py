@@ -169,14 +169,7 @@ def build(engine, on: dt.date, organisation=None, instrument_type=None, area=Non
                     *(filter_text or [])]
     selected = instruments(engine, organisation, instrument_type, area)
     parties = sparql.parties(engine)
-    rows, unknown = [], 0
-    for row in participations(engine, on):
-        if row["instrument"] not in selected:
-            continue
-        if row["country"] not in parties:  # a party that is neither a country nor an organisation in the graph
-            unknown += 1
-            continue
-        rows.append(row)
+    rows, unknown = _selected_participations(engine, on, selected, parties)
     kept = _top_nodes(rows, top)
     if len(kept) < len(rows):
         view.filters.append(f"the {top} instruments and parties with the most participations and the "
@@ -211,11 +204,31 @@ def build(engine, on: dt.date, organisation=None, instrument_type=None, area=Non
     if view.clusters:
         view.filters.append("grouped (click a group to open it): instruments adopted within one organisation, "
                             "and instruments whose titles differ only by their parties")
-    bounds = sorted({day for edge in view.edges for period in edge.periods or [] for day in period[:2] if day})
-    view.timeline = {"on": on.isoformat(), "first": min([*bounds[:1], on.isoformat()]),
-                     "last": max([*bounds[-1:], on.isoformat(), dt.date.today().isoformat()])}
+    view.timeline = _timeline(view, on)
     view.filters.append("node size: number of parties (instruments) or of instruments (countries) in the view")
     return view
+
+
+def _selected_participations(engine, on: dt.date, selected: dict[str, dict[str, str]],
+                             parties: dict[str, dict[str, str]]) -> tuple[list[dict[str, str]], int]:
+    """agreements-of's rows of the selected instruments, and how many were left out because their party
+    is neither a country nor an organisation in the graph."""
+    rows, unknown = [], 0
+    for row in participations(engine, on):
+        if row["instrument"] not in selected:
+            continue
+        if row["country"] not in parties:
+            unknown += 1
+            continue
+        rows.append(row)
+    return rows, unknown
+
+
+def _timeline(view: ViewGraph, on: dt.date) -> dict[str, str]:
+    """The slider's range: from the first status change of any edge (or the date) to the last one, or today."""
+    bounds = sorted({day for edge in view.edges for period in edge.periods or [] for day in period[:2] if day})
+    return {"on": on.isoformat(), "first": min([*bounds[:1], on.isoformat()]),
+            "last": max([*bounds[-1:], on.isoformat(), dt.date.today().isoformat()])}
 
 
 def _size_by_degree(view: ViewGraph) -> None:
