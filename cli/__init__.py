@@ -474,7 +474,10 @@ def parser() -> argparse.ArgumentParser:
                                                      "(default: the most recent period per pair)")
     view.add_argument("--source", metavar="ID", help="flows, country: only this statistical source")
     view.add_argument("--top", type=checked(positive_int), metavar="N",
-                      help="flows: the N largest figures (default 100); country: partners each way (default 5)")
+                      help="agreements: the N instruments and parties with the most participations (default 40); flows: the N largest "
+                           "figures (default 50); country: partners each way (default 5)")
+    view.add_argument("--all", action="store_true",
+                      help="agreements: every instrument; flows: every figure (instead of --top's default)")
     view.add_argument("--min", type=checked(non_negative), metavar="VALUE",
                       help="flows: only figures of at least this absolute value")
     view.set_defaults(run=cmd_view)

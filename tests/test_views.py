@@ -19,7 +19,7 @@ from mrkg.loaders.types import parse_date_or_range
 from mrkg.ontology import iris
 from mrkg.queries.execute import OxigraphEngine
 from mrkg.queries.library import QUERIES_DIR
-from mrkg.views import agreements, country, flows, organisation, page
+from mrkg.views import agreements, commands, country, flows, organisation, page
 from views_fixtures import Fixture, engine as fixture_engine
 
 ON = dt.date(2015, 1, 1)
@@ -63,8 +63,10 @@ def test_agreements_view_has_an_edge_per_participation_with_the_named_query_stat
         SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?i) AS ?instruments) (COUNT(DISTINCT ?c) AS ?parties)
         WHERE { ?p a mrkg:ConsolidatedParticipation ; mrkg:instrument ?i ; mrkg:party ?c }""").rows[0]
     later = int(counted["n"])
-    assert later > 0 and len(view.edges) == int(total["n"]) - later
-    assert any(f"{later} participation(s) signed after 2015-01-01 left out" == f for f in view.filters)
+    # Every participation is in the page (the date slider shows it on other days); the later ones are
+    # not drawn on the date.
+    assert later > 0 and len(view.edges) == int(total["n"]) and sum(e.hidden for e in view.edges) == later
+    assert any(f"{later} participation(s) signed after 2015-01-01 hidden on that date" == f for f in view.filters)
     kinds = [n.kind for n in view.nodes.values()]
     assert kinds.count("instrument") <= int(total["instruments"])
     assert kinds.count("country") + kinds.count("organisation") <= int(total["parties"])
@@ -72,7 +74,8 @@ def test_agreements_view_has_an_edge_per_participation_with_the_named_query_stat
     result = engine.run((QUERIES_DIR / "agreements-of.rq").read_text(),
                         {"country": iris.country("KAZ"), "on": Literal("2015-01-01", datatype=namespace.XSD.date)})
     expected = sorted((str(r["instrument"]), str(r["status"])) for r in result.rows if str(r["status"]) != "not yet signed")
-    shown = sorted((e.target.split(":", 1)[1], e.facts[0].value) for e in view.edges if e.source == "country:KAZ")
+    shown = sorted((e.target.split(":", 1)[1], e.facts[0].value) for e in view.edges
+                   if e.source == "country:KAZ" and not e.hidden)
     assert shown == expected
     assert all(e.facts[-1].name == "sources" and e.facts[-1].value for e in view.edges)
 
@@ -230,6 +233,8 @@ def test_layout_is_deterministic_and_spreads_the_nodes(engine):
     (["view", "organisation", "no-such-body", "--out", "x.html"], "no organisation 'no-such-body'"),
     (["view", "agreements", "--type", "sonnet", "--out", "x.html"], "not an instrument type"),
     (["view", "flows", "--measure", "net-migration", "--min", "1e12", "--out", "x.html"], "reaches --min"),
+    (["view", "agreements", "--all", "--top", "5", "--out", "x.html"], "--top N or --all, not both"),
+    (["view", "organisation", "eaeu", "--all", "--out", "x.html"], "takes no --all"),
     (["network", "stats", "--graph", "agreements", "--measure", "remittances"], "applies to --graph flows"),
     (["network", "export", "--format", "graphml"], "needs --out"),
     (["network", "stats", "--format", "gexf"], "table, csv or json"),
@@ -248,3 +253,145 @@ def test_cli_writes_a_view(real_store, tmp_path, capsys):
                  "--out", str(out)]) == 0
     assert "Members of Eurasian Economic Union" in out.read_text(encoding="utf-8")
     assert "6 nodes" in capsys.readouterr().err
+
+
+# Readable views (issue 16): a default size, groups, short labels that never are party names alone,
+# the status periods a date slider reads, and the flows scan.
+
+def cli_view(real_store, *argv):
+    from mrkg.cli import parser
+
+    args = parser().parse_args(["--store", str(real_store), "view", *argv, "--out", "x.html"])
+    return commands.build_view(OxigraphEngine.open(real_store), args)[0]
+
+
+def test_default_agreements_view_keeps_the_nodes_with_most_ties(real_store, engine):
+    default = cli_view(real_store, "agreements", "--on", "2015-01-01")
+    whole = cli_view(real_store, "agreements", "--on", "2015-01-01", "--all")
+    assert len(whole.nodes) > 150
+    # 40 nodes chosen; a chosen node whose every tie leads outside the 40 is left out.
+    assert 30 <= len(default.nodes) <= agreements.DEFAULT_TOP
+    assert any(f"--top {agreements.DEFAULT_TOP}; --all for every one" in f for f in default.filters)
+    degree = {}
+    for edge in whole.edges:
+        for end in (edge.source, edge.target):
+            degree[end] = degree.get(end, 0) + 1
+    kept = set(default.nodes)
+    cutoff = sorted(degree.values(), reverse=True)[agreements.DEFAULT_TOP - 1]
+    assert min(degree[n] for n in kept) >= cutoff
+    # Ties above the cut are all drawn; the edges are every participation among the kept nodes.
+    assert all(e.source in kept and e.target in kept for e in whole.edges
+               if degree[e.source] > cutoff and degree[e.target] > cutoff)
+    among = [(e.source, e.target) for e in whole.edges if e.source in kept and e.target in kept]
+    assert sorted(among) == sorted((e.source, e.target) for e in default.edges)
+    # Node sizes are their degrees in the view.
+    assert all(node.value == sum(node_id in (e.source, e.target) for e in default.edges)
+               for node_id, node in default.nodes.items())
+    more = cli_view(real_store, "agreements", "--on", "2015-01-01", "--top", "80")
+    assert len(default.nodes) < len(more.nodes) <= 80
+
+
+def test_groups_are_organisations_and_title_families(engine):
+    view = agreements.build(engine, ON)
+    within = engine.run("""PREFIX mrkg: <https://w3id.org/mrkg/ontology#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?instrument ?body WHERE { ?i mrkg:adoptedWithin ?o ; dcterms:identifier ?instrument .
+                                         ?o dcterms:identifier ?body }""").rows
+    cis = {f"instrument:{r['instrument']}" for r in within if str(r["body"]) == "cis"} & set(view.nodes)
+    assert len(cis) >= 2
+    assert {view.nodes[n].cluster for n in cis} == {"cluster:organisation:cis"}
+    family = "cluster:family:Free trade agreement"
+    members = {n for n, node in view.nodes.items() if node.cluster == family}
+    assert "instrument:huggo-arm-geo-na-1995o" in members and len(members) >= 5
+    assert all(view.nodes[n].label.startswith("Free trade agreement ") for n in members)
+    # In the page: every group has an id, a label with its size, and two or more member nodes.
+    payload = json.loads(page.render(view).split('id="mrkg-data">', 1)[1].split("</script>", 1)[0])
+    groups = {g["id"]: g["label"] for g in payload["clusters"]}
+    assert groups["cluster:organisation:cis"].startswith("adopted within Commonwealth of Independent States (")
+    for group in groups:
+        assert sum(1 for n in payload["nodes"] if n.get("cluster") == group) >= 2
+
+
+@pytest.mark.parametrize("title, parties, label, family", [
+    ("Free trade agreement between Armenia and the Russian Federation (1992)",
+     {"ARM": "Armenia", "RUS": "Russian Federation"}, "Free trade agreement ARM–RUS (1992)", "Free trade agreement"),
+    ("Trade agreement between Latvia and Ukraine: Agriculture (1998)", {"LVA": "Latvia", "UKR": "Ukraine"},
+     "Trade agreement LVA–UKR: Agriculture (1998)", "Trade agreement: Agriculture"),
+    ("Agreement on visa-free entry between the Russian Federation and Armenia",
+     {"ARM": "Armenia", "RUS": "Russian Federation"}, "Agreement on visa-free entry RUS–ARM", "Agreement on visa-free entry"),
+    # Not only party names after "between": kept as written, no family.
+    ("Memorandum between the CIS Executive Committee and IOM", {"KAZ": "Kazakhstan"},
+     "Memorandum between the CIS Executive Committee and IOM", None),
+    ("Trade agreement: Commonwealth of Independent States (CIS) Common Agrarian Market (CAM) (1998)", {},
+     "Trade agreement: CIS Common Agrarian Market (CAM) (1998)", None),
+    ("Decision of the Council of Heads of States of the Commonwealth of Independent States on coordination", {},
+     "Decision of the Council of Heads of States of the…", None),
+])
+def test_short_titles(title, parties, label, family):
+    from mrkg.views.labels import short_title
+
+    short = short_title(title, parties)
+    assert (short.label, short.family) == (label, family)
+
+
+def test_instrument_labels_are_never_only_party_names(engine):
+    view = agreements.build(engine, ON)
+    names = {p["label"] for p in page_parties(engine)} | {p["id"] for p in page_parties(engine)}
+    labels = [n.label for n in view.nodes.values() if n.kind == "instrument"]
+    assert len(labels) > 100
+    for label in labels:
+        rest = label
+        for name in sorted(names, key=len, reverse=True):
+            rest = rest.replace(name, " ")
+        words = [w for w in re.findall(r"[^\W\d_]{3,}", rest) if w.lower() not in ("the", "and", "between", "among")]
+        assert words, f"{label!r} names only its parties"
+        assert len(label) <= 57
+    # Short titles tell instruments apart far better than titles cut at a fixed length did.
+    assert len(set(labels)) >= 0.95 * len(labels)
+
+
+def page_parties(engine):
+    from mrkg.views import sparql
+
+    return list(sparql.parties(engine).values())
+
+
+def test_edges_carry_the_status_periods_agreements_of_reads(engine):
+    view = agreements.build(engine, ON)
+    for day in ("1995-06-01", "2012-06-01"):
+        result = engine.run((QUERIES_DIR / "agreements-of.rq").read_text(),
+                            {"country": iris.country("KAZ"), "on": Literal(day, datatype=namespace.XSD.date)})
+        expected = sorted((str(r["instrument"]), str(r["status"])) for r in result.rows)
+        found = []
+        for edge in view.edges:
+            if edge.source == "country:KAZ":
+                period = next(p for p in edge.periods if (not p[0] or p[0] <= day) and (not p[1] or day < p[1]))
+                found.append((edge.target.split(":", 1)[1], period[3]))
+        assert sorted(found) == expected
+
+
+def test_flows_scan_gives_the_figures_with_their_labels(engine):
+    measure = iris.entity("measure", "net-migration")
+    everything = flows.figures(engine, measure)
+    year = flows.figures(engine, measure, 2015)
+    assert year and {f.start[:4] for f in year} == {"2015"}
+    assert sorted(f.observation for f in year) == sorted(f.observation for f in everything if f.start[:4] == "2015")
+    blr_kaz = [f for f in everything if f.origin_id == "BLR" and f.destination_id == "KAZ"]
+    assert {(f.period, f.printed, f.unit, f.origin_label, f.destination_label, f.document) for f in blr_kaz} >= {
+        ("2015", "-430", "person", "Belarus", "Kazakhstan", "003_7758bc43b281afd9.txt")}
+    assert all(f.locator and f.source_id == "demographic-yearbook-kazakhstan" for f in blr_kaz) or blr_kaz
+    view = flows.build(engine, measure, "net-migration", top=5)
+    assert all(node.value == round(sum(e.width for e in view.edges if node_id in (e.source, e.target)), 2)
+               for node_id, node in view.nodes.items())
+
+
+@pytest.mark.parametrize("width, height, size", [(300, 200, 14), (1500, 900, 20), (5000, 3000, 22)])
+def test_label_size_keeps_labels_readable_once_fitted(width, height, size):
+    from mrkg.views.model import Node, ViewGraph
+
+    view = ViewGraph(title="t")
+    for index, (x, y) in enumerate(((0.0, 0.0), (width, height))):
+        view.add_node(Node(id=f"n{index}", label="n", kind="country", x=x, y=y))
+    assert page.label_size(view) == size
+    # What the page asks vis-network for: labels of nodes sized by value between that size and 2 more.
+    assert page.vis_options(view)["nodes"]["scaling"]["label"] == {"enabled": True, "min": size, "max": size + 2}

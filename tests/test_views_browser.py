@@ -138,7 +138,8 @@ def test_each_view_renders_offline_with_the_graph(browser, real_store, tmp_path,
     category = browser.execute_script("return document.querySelector('input[data-filter=category]').dataset.value")
     browser.find_element("css selector", "input[data-filter=category]").click()
     shown = browser.execute_script("return mrkgView.network.body.data.edges.getIds().length")
-    assert shown == len(view.edges) - sum(1 for e in view.edges if e.category == category)
+    drawn = [e for e in view.edges if not e.hidden]
+    assert shown == len(drawn) - sum(1 for e in drawn if e.category == category)
 
     # Search selects the nodes whose label matches.
     found = browser.execute_script("return mrkgView.search(arguments[0])", node.label[:6])
@@ -241,3 +242,95 @@ def test_the_browser_has_no_network(browser, tmp_path):
         var done = arguments[arguments.length - 1];
         fetch('http://example.com/').then(function () { done('reached'); }, function () { done('failed'); });""")
     assert outcome == "failed"
+
+
+def binding_on(real_store, codes, day):
+    """(party, instrument) pairs in force on ``day``: `mrkg query agreements-binding countries=P on=DAY` for each P."""
+    import mrkg
+
+    return {(code, str(row["instrument"])) for code in codes
+            for row in mrkg.query("agreements-binding", store=real_store, countries=code, on=day).rows}
+
+
+@pytest.mark.slow
+def test_date_slider_shows_what_binds_on_that_date(browser, real_store, tmp_path):
+    out = tmp_path / "agreements-all.html"
+    assert main(["--store", str(real_store), "view", "agreements", "--on", "2015-01-01", "--all", "--out", str(out)]) == 0
+    assert_clean(open_page(browser, out))
+    countries = browser.execute_script(
+        "return mrkgView.nodes.get({filter: function (n) { return n.kind === 'country'; }})"
+        ".map(function (n) { return n.id.split(':')[1]; })")
+    start = browser.execute_script("return document.getElementById('day').value")
+    for day in ("1996-06-01", "2012-06-01"):
+        # Move the slider as a reader does: its value (days since 1970) and an input event.
+        days = (dt.date.fromisoformat(day) - dt.date(1970, 1, 1)).days
+        browser.execute_script("var s = document.getElementById('day'); s.value = arguments[0];"
+                               "s.dispatchEvent(new Event('input'));", days)
+        assert browser.execute_script("return document.getElementById('day-text').textContent") == day
+        drawn = browser.execute_script(
+            "return mrkgView.visibleEdges().map(function (id) { var e = mrkgView.edges.get(id);"
+            " return [e.from, e.to, e.category]; })")
+        in_force = {(source.split(":", 1)[1], target.split(":", 1)[1]) for source, target, category in drawn
+                    if category == "in-force" and source.startswith("country:")}
+        assert in_force == binding_on(real_store, countries, day) and in_force
+        # Every drawn edge is a participation signed by that day, and every node drawn has an edge.
+        nodes = set(browser.execute_script("return mrkgView.visibleNodes()"))
+        assert nodes == {end for source, target, _ in drawn for end in (source, target)}
+    assert int(start) == (dt.date(2015, 1, 1) - dt.date(1970, 1, 1)).days
+
+
+@pytest.mark.slow
+def test_groups_open_on_click_and_labels_are_legible(browser, real_store, tmp_path):
+    out = tmp_path / "agreements-all.html"
+    assert main(["--store", str(real_store), "view", "agreements", "--on", "2015-01-01", "--all", "--out", str(out)]) == 0
+    assert_clean(open_page(browser, out))
+    collapsed = browser.execute_script("return mrkgView.collapsed()")
+    assert "cluster:organisation:cis" in collapsed and "cluster:family:Free trade agreement" in collapsed
+    # Click on the group's node: it opens and its instruments are drawn in its place.
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    group = "cluster:family:Free trade agreement"
+    x, y = browser.execute_script("""
+        var net = mrkgView.network, id = arguments[0];
+        net.moveTo({position: net.getPositions([id])[id], scale: 1.0, animation: false});
+        var p = net.canvasToDOM(net.getPositions([id])[id]);
+        var box = document.getElementById('network').getBoundingClientRect();
+        return [Math.round(p.x + box.left), Math.round(p.y + box.top)];""", group)
+    body = browser.find_element("tag name", "body")
+    size = body.size
+    ActionChains(browser).move_to_element_with_offset(body, x - size["width"] // 2, y - size["height"] // 2) \
+        .click().perform()
+    assert group not in browser.execute_script("return mrkgView.collapsed()")
+    assert browser.execute_script("return mrkgView.network.findNode('instrument:huggo-arm-geo-na-1995o').length") == 1
+
+    # Default views: at the zoom they open with (fitted to the window), every label is drawn at 11 px or more.
+    for name, argv in (("agreements", ["agreements", "--on", "2015-01-01"]),
+                       ("flows", ["flows", "--measure", "net-migration"])):
+        out = tmp_path / f"{name}.html"
+        assert main(["--store", str(real_store), "view", *argv, "--out", str(out)]) == 0
+        assert_clean(open_page(browser, out))
+        scale, smallest = browser.execute_script(
+            "var body = mrkgView.network.body; return [mrkgView.network.getScale(), Math.min.apply(null,"
+            " mrkgView.visibleNodes().map(function (id) { return body.nodes[id].options.font.size; }))]")
+        assert smallest >= 14 and scale * smallest >= 11, (name, scale, smallest)
+
+
+@pytest.mark.slow
+def test_injected_markup_in_a_group_and_the_slider_renders_as_text(browser, tmp_path):
+    # Two instruments whose titles differ only by their parties form a group named after the crafted title.
+    fixture = Fixture(countries={"AAA": "Aland", "BBB": "Bland"},
+                      instruments={"t1": f"{XSS} between Aland and Bland (1999)", "t2": f"{XSS} between Aland and Bland (2001)"},
+                      participations=[("t1", "AAA", "1999-01-01", "1999-02-01"), ("t1", "BBB", "1999-01-01", None),
+                                      ("t2", "AAA", "2001-01-01", "2001-02-01"), ("t2", "BBB", "2001-01-01", None)])
+    view = agreements.build(fixture_engine(fixture), dt.date(2015, 1, 1))
+    assert list(view.clusters) == [f"cluster:family:{XSS}"]
+    out = page.write(view, tmp_path / "group.html")
+    assert_clean(open_page(browser, out))
+    assert browser.execute_script("return mrkgView.collapsed()") == [f"cluster:family:{XSS}"]
+    label = browser.execute_script("var id = arguments[0]; return mrkgView.network.body.nodes[id].options.label",
+                                   f"cluster:family:{XSS}")
+    assert label == f"{XSS} (2)"
+    browser.execute_script("mrkgView.setDay('2000-06-01')")
+    assert browser.execute_script("return mrkgView.visibleEdges().length") == 2  # t2 not signed yet
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert browser.execute_script("return document.images.length") == 0

@@ -70,12 +70,13 @@ def build_view(engine, args):
         extra = [f"{name}: {value}" for name, value in
                  (("organisation", args.organisation), ("instrument type", args.type), ("policy area", args.area))
                  if value]
+        top = None if args.all else (args.top or agreements.DEFAULT_TOP)
         return agreements.build(engine, _date(args.on), _optional("organisation", args.organisation),
-                                _instrument_type(args.type), _optional("policy-area", args.area), extra), None
+                                _instrument_type(args.type), _optional("policy-area", args.area), extra, top), None
     if args.kind == "flows":
         if not args.measure:
             raise QueryError("view flows needs --measure ID (e.g. migrant-stock, remittances); see `mrkg list measures`")
-        top = None if args.top is None and args.min is not None else (args.top or 100)
+        top = None if args.all or (args.top is None and args.min is not None) else (args.top or flows.DEFAULT_TOP)
         return flows.build(engine, BINDERS["measure"](args.measure), args.measure, _year(args.year),
                            _optional("source", args.source), args.source, top, args.min), None
     if args.kind == "country":
@@ -95,16 +96,18 @@ def build_view(engine, args):
 
 def _check_options(args) -> None:
     allowed = {
-        "agreements": {"on", "organisation", "type", "area"},
-        "flows": {"measure", "year", "source", "top", "min"},
+        "agreements": {"on", "organisation", "type", "area", "top", "all"},
+        "flows": {"measure", "year", "source", "top", "min", "all"},
         "country": {"on", "measure", "year", "source", "top"},
         "organisation": {"on"},
     }[args.kind]
-    given = {name for name in ("on", "organisation", "type", "area", "measure", "year", "source", "top", "min")
-             if getattr(args, name) is not None}
+    given = {name for name in ("on", "organisation", "type", "area", "measure", "year", "source", "top", "min", "all")
+             if getattr(args, name) not in (None, False)}
     if given - allowed:
         raise QueryError(f"view {args.kind} takes no --{', --'.join(sorted(given - allowed))}; "
                          f"it takes {', '.join('--' + name for name in sorted(allowed))}")
+    if args.all and args.top is not None:
+        raise QueryError("give --top N or --all, not both")
     if args.kind in ("agreements", "flows") and args.subject:
         raise QueryError(f"view {args.kind} takes no positional argument (got {args.subject!r})")
 
@@ -116,7 +119,10 @@ def run_view(engine, args) -> int:
     out = _out_path(args.out)
     view, centre = build_view(engine, args)
     page.write(view, out, centre)
-    print(f"Wrote {out}: {view.title} ({len(view.nodes)} nodes, {len(view.edges)} edges)", file=sys.stderr)
+    drawn = sum(1 for edge in view.edges if not edge.hidden)
+    later = f", {len(view.edges) - drawn} more on other dates" if drawn < len(view.edges) else ""
+    print(f"Wrote {out}: {view.title} ({len(view.nodes)} nodes, {drawn} edges{later}"
+          + (f", {len(view.clusters)} groups" if view.clusters else "") + ")", file=sys.stderr)
     return 0
 
 

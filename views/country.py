@@ -58,6 +58,7 @@ def build(engine, country: URIRef, code: str, on: dt.date, measure: URIRef, meas
     centre.size = 26
 
     metadata = agreements.instruments(engine)
+    names = agreements.party_names(agreements.status_periods(engine), sparql.parties(engine))
     skipped = 0
     for row in agreements.participations(engine, on, country):
         category = agreements.status_category(row)
@@ -65,7 +66,7 @@ def build(engine, country: URIRef, code: str, on: dt.date, measure: URIRef, meas
         if category is None or meta is None:
             skipped += 1
             continue
-        instrument = view.add_node(agreements.instrument_node(meta))
+        instrument = view.add_node(agreements.instrument_node(meta, names.get(row["instrument"], {})))
         view.add_edge(agreements.participation_edge(row, category, centre.id, instrument.id))
     if skipped:
         view.filters.append(f"{skipped} participation(s) signed after {on.isoformat()} left out")

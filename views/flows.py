@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import URIRef
 
 from mrkg.views import sparql
 from mrkg.views.agreements import ViewError
@@ -14,6 +13,7 @@ from mrkg.views.model import Edge, EdgeStyle, Fact, Node, ViewGraph
 
 PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7")
 MAX_WIDTH = 12.0
+DEFAULT_TOP = 50  # figures: about 40-50 countries, legible when the view opens
 
 
 @dataclass
@@ -40,20 +40,55 @@ class Figure:
 
 def figures(engine, measure: URIRef, year: int | None = None, source: URIRef | None = None,
             origin: URIRef | None = None, destination: URIRef | None = None) -> list[Figure]:
-    bindings = {"measure": measure, "source": source, "origin": origin, "destination": destination,
-                "year": None if year is None else Literal(year, datatype=XSD.integer)}
+    """Every figure of ``measure`` between two countries, narrowed by the optional bindings.
+
+    One narrow scan of the figures (``queries/views/flows.rq``), then each distinct period, unit,
+    document, source and country looked up once: joining labels and identifiers per figure in SPARQL
+    made a whole measure and year (11,297 figures of migrant stock in 2019) take about 10 s."""
+    bindings = {"measure": measure, "source": source, "origin": origin, "destination": destination}
+    countries = {iri: party for iri, party in sparql.parties(engine).items() if party["kind"] == "country"}
+    periods = {row["periodIri"]: (sparql.text(row["period"]), sparql.text(row["start"]))
+               for row in sparql.run(engine, "periods").rows}
+    if year is None:
+        rows = sparql.run(engine, "flows", bindings).rows
+    else:  # one run per period starting in the year (xsd:date text: YYYY-MM-DD)
+        rows = [row for iri, (_, start) in sorted(periods.items()) if start.startswith(f"{year:04d}-")
+                for row in sparql.run(engine, "flows", {**bindings, "periodIri": iri}).rows]
+    terms = _TermCache(engine)
     found = []
-    for row in sparql.run(engine, "flows", bindings).rows:
+    for row in rows:
         value = _number(row["value"])
-        if value is None:  # a range or a qualified value printed as text: nothing to weigh an edge with
+        ends = countries.get(str(row["origin"])), countries.get(str(row["destination"]))
+        # A range or a qualified value printed as text has nothing to weigh an edge with; totals over
+        # the world or a group of countries are not bilateral figures.
+        if value is None or None in ends:
             continue
-        text = {key: sparql.text(term) for key, term in row.items()}
-        found.append(Figure(text["origin"], text["origin_id"], text["origin_label"], text["destination"],
-                            text["destination_id"], text["destination_label"], value, text["value"], text["unit"],
-                            text["period"], text["start"], text["source_id"] or "(no statistical source)",
-                            text["source_label"] or "no statistical source named", text["document"],
-                            text["locator"], text["obs"]))
+        period, start = periods.get(row["periodIri"], ("", ""))
+        source_id, source_label = terms.get(row["source"])
+        found.append(Figure(str(row["origin"]), ends[0]["id"], ends[0]["label"], str(row["destination"]),
+                            ends[1]["id"], ends[1]["label"], value, sparql.text(row["value"]),
+                            terms.get(row["unitIri"])[0], period, start, source_id or "(no statistical source)",
+                            source_label or "no statistical source named", terms.get(row["documentIri"])[0],
+                            sparql.text(row["locator"]), str(row["obs"])))
     return found
+
+
+class _TermCache:
+    """Identifier and label of the few distinct units, documents and sources, each asked once."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.known: dict[str, tuple[str, str]] = {}
+
+    def get(self, term) -> tuple[str, str]:
+        if term is None:
+            return "", ""
+        key = str(term)
+        if key not in self.known:
+            rows = sparql.run(self.engine, "term", {"term": term}).rows
+            row = rows[0] if rows else {}
+            self.known[key] = sparql.text(row.get("id")), sparql.text(row.get("label"))
+        return self.known[key]
 
 
 def _number(term) -> float | None:
@@ -127,6 +162,10 @@ def add_flows(view: ViewGraph, chosen: list[Figure], measure_label: str, parties
             view.add_node(country_node(iri, code, label, "country" if code == centre else partner_kind,
                                        parties.get(iri, {}).get("graph")))
         view.add_edge(flow_edge(figure, measure_label, round(sized[id(figure)], 2), f"source:{figure.source_id}"))
+    # Node size by weight: the sum of its edges' widths (square roots of the values, scaled within each unit).
+    for edge in view.edges:
+        for end in (edge.source, edge.target):
+            view.nodes[end].value = round((view.nodes[end].value or 0.0) + edge.width, 2)
     if centre is None:
         _totals(view, chosen)
     if any(f.value < 0 for f in chosen):
@@ -141,7 +180,7 @@ def measure_label(engine, measure: URIRef) -> str:
 
 
 def build(engine, measure: URIRef, measure_id: str, year: int | None = None, source: URIRef | None = None,
-          source_id: str | None = None, top: int | None = 100, minimum: float | None = None) -> ViewGraph:
+          source_id: str | None = None, top: int | None = DEFAULT_TOP, minimum: float | None = None) -> ViewGraph:
     label = measure_label(engine, measure)
     found = figures(engine, measure, year, source)
     if not found:
@@ -165,6 +204,6 @@ def build(engine, measure: URIRef, measure_id: str, year: int | None = None, sou
     ]
     if minimum is not None:
         view.filters.append(f"absolute value at least {minimum:g}")
-    view.filters.append("edge width: square root of the value, scaled within each unit")
+    view.filters.append("edge width: square root of the value, scaled within each unit; node size: the sum of its edges' widths")
     add_flows(view, chosen, label, sparql.parties(engine))
     return view

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import numpy as np
 
 from mrkg.views.model import ViewGraph
 
 SEED = 7
 SPACING = 70.0  # pixels: about the distance between neighbours
 GAP = 120.0  # pixels between packed parts
+SPREAD_UP_TO = 150  # nodes: connected parts up to this size get a Kamada-Kawai layout
+ASPECT = 1.6  # width / height of the screen a view is usually opened on
 
 
 def to_networkx(view: ViewGraph) -> nx.Graph:
@@ -33,14 +36,37 @@ def _iterations(size: int) -> int:
     return 100 if size <= 300 else 50 if size < 500 else 25
 
 
+def _spread(positions: dict[str, "np.ndarray"], rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """Push apart nodes closer than an even share of the drawing's area, keeping its shape: a dense
+    core (instruments tied to the same few countries) otherwise piles labels on top of each other."""
+    names = sorted(positions)
+    points = np.array([positions[name] for name in names], dtype=float)
+    span = max(float(np.ptp(points, axis=0).max()), 1e-9)
+    least = 2.0 * span / math.sqrt(len(points))
+    for _ in range(rounds):
+        delta = points[:, None, :] - points[None, :, :]
+        distance = np.sqrt((delta ** 2).sum(axis=2)) + np.eye(len(points))
+        push = np.clip(least - distance, 0.0, None) / distance / 2
+        np.fill_diagonal(push, 0.0)
+        if not push.any():
+            break
+        points += (delta * push[:, :, None]).sum(axis=1)
+    return {name: (float(x), float(y)) for name, (x, y) in zip(names, points)}
+
+
 def _part(graph: nx.Graph, centre: str | None) -> dict[str, tuple[float, float]]:
     """Positions of one connected part in pixels, centred on 0, 0 (on ``centre`` when it is in the part)."""
     if len(graph) == 1:
         return {next(iter(graph)): (0.0, 0.0)}
     pinned = centre if centre in graph else None
-    positions = nx.spring_layout(graph, seed=SEED, pos={pinned: (0.0, 0.0)} if pinned else None,
-                                 fixed=[pinned] if pinned else None,
-                                 iterations=_iterations(len(graph)))
+    if len(graph) <= SPREAD_UP_TO and not pinned:
+        # Kamada-Kawai spaces nodes by their graph distance: a dense core does not collapse into a
+        # knot of overlapping labels as it does with a spring layout (it costs O(n^2) memory and time).
+        positions = _spread(nx.kamada_kawai_layout(graph))
+    else:
+        positions = nx.spring_layout(graph, seed=SEED, pos={pinned: (0.0, 0.0)} if pinned else None,
+                                     fixed=[pinned] if pinned else None,
+                                     iterations=_iterations(len(graph)))
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
@@ -62,9 +88,10 @@ def place(view: ViewGraph, centre: str | None = None) -> None:
         xs = [p[0] for p in positions.values()]
         ys = [p[1] for p in positions.values()]
         sizes.append((min(xs), max(xs), min(ys), max(ys)))
-    # Shelf packing: rows about as wide as the largest part (or a square of all parts, if wider).
+    # Shelf packing: rows about as wide as the largest part, or as a landscape screen (ASPECT) holding all
+    # parts if wider: small parts then sit beside the largest instead of under it, and the fitted view is larger.
     area = sum((s[1] - s[0] + GAP) * (s[3] - s[2] + GAP) for s in sizes)
-    row_width = max(sizes[0][1] - sizes[0][0], math.sqrt(area))
+    row_width = max(sizes[0][1] - sizes[0][0], math.sqrt(area * ASPECT))
     x = y = row_height = 0.0
     shift: list[tuple[float, float]] = []
     for index, (x0, x1, y0, y1) in enumerate(sizes):

@@ -35,6 +35,8 @@ class Node:
     facts: list[Fact] = field(default_factory=list)
     iri: str | None = None
     size: float = 12.0
+    value: float | None = None  # when set, the page sizes the node by it (degree or weight), not by ``size``
+    cluster: str | None = None  # the id of the group (ViewGraph.clusters) the page collapses it into
     x: float = 0.0
     y: float = 0.0
 
@@ -49,6 +51,10 @@ class Edge:
     width: float = 1.5
     directed: bool = False
     dashes: bool | None = None  # None: the category's style decides
+    # The participation's status periods, for a date slider: (from, until, category or None, status
+    # label), from <= day < until, "" for an open end; category None: not a tie on such a day (not drawn).
+    periods: list[tuple[str, str, str | None, str]] | None = None
+    hidden: bool = False  # not drawn on the view's date (a slider may show it on another)
 
 
 @dataclass
@@ -68,6 +74,8 @@ class ViewGraph:
     filters: list[str] = field(default_factory=list)
     edge_styles: dict[str, EdgeStyle] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)  # group id -> label of its collapsed node
+    timeline: dict[str, str] | None = None  # {"on", "first", "last"}: ISO dates of a date slider
 
     def add_node(self, node: Node) -> Node:
         """Add ``node`` unless a node with its id is there; return the node kept."""

@@ -6,13 +6,59 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var hidden = { kind: new Set(), category: new Set() };
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hidden.kind.has(n.kind); } });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hidden.category.has(e.category); } });
+  var slider = document.getElementById("day");
+  // With a date slider, a node is drawn only while one of its edges is (an edge is off the date when the
+  // participation is not yet signed on the chosen day).
+  var tied = null;
+  function edgeShown(e) { return !hidden.category.has(e.category) && !e.offDate; }
+  function countTies() {
+    tied = new Set();
+    edges.forEach(function (e) { if (edgeShown(e)) { tied.add(e.from); tied.add(e.to); } });
+  }
+  if (slider) { countTies(); }
+  var nodeView = new vis.DataView(nodes, { filter: function (n) {
+    return !hidden.kind.has(n.kind) && (tied === null || tied.has(n.id));
+  } });
+  var edgeView = new vis.DataView(edges, { filter: edgeShown });
   var network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView },
                                  data.options);
   var state = { nodes: nodes, edges: edges, network: network, drawn: false };
   window.mrkgView = state;
   network.once("afterDrawing", function () { state.drawn = true; });
+  state.visibleEdges = function () { return edgeView.getIds(); };
+  state.visibleNodes = function () { return nodeView.getIds(); };
+
+  // Groups (instruments adopted within one organisation, or of one family) start collapsed; a click
+  // on a group opens it and it stays open.
+  var opened = new Set();
+  function collapseGroups() {
+    data.clusters.forEach(function (group) {
+      if (opened.has(group.id)) { return; }
+      var inside = nodeView.getIds({ filter: function (n) { return n.cluster === group.id; } });
+      if (inside.length < 2) { return; }
+      network.cluster({
+        joinCondition: function (options) { return options.cluster === group.id; },
+        clusterNodeProperties: { id: group.id, label: group.label, x: group.x, y: group.y, title: group.label + "\nclick to open",
+                                 shape: "square", color: "#f28e2b", borderWidth: 3, size: 22,
+                                 font: { size: 15, strokeWidth: 3, strokeColor: "#ffffff" }, kind: "group" }
+      });
+    });
+  }
+  function openGroups() {
+    data.clusters.forEach(function (group) { if (network.isCluster(group.id)) { network.openCluster(group.id); } });
+  }
+  state.collapsed = function () {
+    return data.clusters.map(function (g) { return g.id; }).filter(function (id) { return network.isCluster(id); });
+  };
+  state.openGroup = function (id) { opened.add(id); network.openCluster(id); };
+  function refresh() {
+    openGroups();
+    if (slider) { countTies(); }
+    nodeView.refresh();
+    edgeView.refresh();
+    collapseGroups();
+  }
+  collapseGroups();
 
   // Legend swatches take their colour from a data attribute (CSSOM, allowed by the page's CSP).
   document.querySelectorAll("[data-color]").forEach(function (element) {
@@ -29,8 +75,7 @@
       var set = hidden[box.getAttribute("data-filter")];
       if (box.checked) { set.delete(box.getAttribute("data-value")); }
       else { set.add(box.getAttribute("data-value")); }
-      nodeView.refresh();
-      edgeView.refresh();
+      refresh();
     });
   });
 
@@ -60,7 +105,9 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) {
+    if (params.nodes.length && network.isCluster(params.nodes[0])) {
+      state.openGroup(params.nodes[0]);
+    } else if (params.nodes.length) {
       var node = nodes.get(params.nodes[0]);
       showDetails(node.label, node.facts, node.iri);
     } else if (params.edges.length) {
@@ -95,4 +142,51 @@
     }
   });
   state.search = function (text) { search.value = text; return runSearch(); };
+
+  // The date slider: each edge takes the status period that contains the day (from <= day < until,
+  // as agreements-of and agreements-binding read them); periods without a category are before the
+  // signature, and the edge is not drawn.
+  function isoDay(days) { return new Date(days * 86400000).toISOString().slice(0, 10); }
+  function periodOn(periods, day) {
+    for (var i = 0; i < periods.length; i += 1) {
+      var p = periods[i];
+      if ((p[0] === "" || p[0] <= day) && (p[1] === "" || day < p[1])) { return p; }
+    }
+    return null;
+  }
+  state.setDay = function (day) {
+    var changes = [];
+    var inForce = 0;
+    var drawn = 0;
+    edges.forEach(function (e) {
+      if (!e.periods) { return; }
+      var p = periodOn(e.periods, day);
+      var category = p ? p[2] : null;
+      var facts = e.facts.slice();
+      if (p && facts.length && facts[0][0].indexOf("status on the date") === 0) {
+        facts[0] = ["status on the date", p[3]];
+      }
+      var change = { id: e.id, offDate: category === null, facts: facts,
+                     title: [e.heading].concat(facts.map(function (f) { return f[0] + ": " + f[1]; })).join("\n") };
+      if (category !== null) {
+        var style = data.styles[category];
+        change.category = category;
+        change.color = style.color;
+        change.dashes = style.dashes;
+        drawn += 1;
+        if (category === "in-force") { inForce += 1; }
+      }
+      changes.push(change);
+    });
+    edges.update(changes);
+    refresh();
+    document.getElementById("day-text").textContent = day;
+    document.getElementById("day-summary").textContent = drawn + " participations on this day, " + inForce +
+      " in force";
+    return day;
+  };
+  if (slider) {
+    slider.addEventListener("input", function () { state.setDay(isoDay(Number(slider.value))); });
+    state.setDay(isoDay(Number(slider.value)));
+  }
 })();

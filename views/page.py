@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import jinja2
@@ -48,9 +50,16 @@ def safe_link(iri: str | None) -> str | None:
 
 def _vis_node(node: Node) -> dict:
     style = NODE_STYLES[node.kind]
-    return {"label": node.label, "title": tooltip(node.label, node.facts), "color": style["color"],
+    data = {"label": node.label, "title": tooltip(node.label, node.facts), "color": style["color"],
             "shape": style["shape"], "size": node.size, "x": node.x, "y": node.y, "kind": node.kind,
             "iri": safe_link(node.iri), "facts": [[fact.name, fact.value] for fact in node.facts]}
+    if node.value is not None:
+        data["value"] = node.value
+    if node.cluster is not None:
+        data["cluster"] = node.cluster
+    if node.kind in ("instrument", "programme"):  # titles wrap onto lines instead of one wide label
+        data["widthConstraint"] = {"maximum": 170}
+    return data
 
 
 def _vis_edge(index: int, edge: Edge, view: ViewGraph) -> dict:
@@ -60,7 +69,9 @@ def _vis_edge(index: int, edge: Edge, view: ViewGraph) -> dict:
     return {"id": f"e{index}", "title": tooltip(heading, edge.facts), "color": style.color,
             "dashes": style.dashes if edge.dashes is None else edge.dashes, "width": edge.width, "arrows": "to" if edge.directed else "",
             "category": edge.category, "label": edge.label, "heading": heading,
-            "facts": [[fact.name, fact.value] for fact in edge.facts]}
+            "facts": [[fact.name, fact.value] for fact in edge.facts],
+            **({"periods": [list(period) for period in edge.periods], "offDate": edge.hidden}
+               if edge.periods is not None else {})}
 
 
 def network_data(view: ViewGraph) -> tuple[list[dict], list[dict]]:
@@ -79,11 +90,31 @@ def vis_options(view: ViewGraph) -> dict:
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "nodes": {"borderWidth": 1, "font": {"size": 10 if large else 13}},
+        # Labels at 14 px with a white halo stay legible over edges at the default zoom; nodes sized by
+        # value (degree or weight) keep their labels at 14-16 px (bigger labels on big nodes crowd a dense core).
+        "nodes": {"borderWidth": 1, "font": {"size": 10 if large else 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
+                  "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": label_size(view),
+                                                             "max": label_size(view) + 2}}},
         "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.5}}, "font": {"size": 9, "align": "middle"}},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                         "navigationButtons": False, "keyboard": False},
     }
+
+
+CANVAS = (960, 600)  # pixels: the network's area in a 1280 x 900 window, where the page opens fitted
+DRAWN = 12  # pixels: the size labels are drawn at when the view opens, if the font cap allows
+
+
+def label_size(view: ViewGraph) -> int:
+    """The labels' font size (in layout pixels) that draws them at DRAWN pixels once vis-network fits the
+    laid-out view into CANVAS: 14 to 22 (a very large view opens zoomed out further; one zooms in)."""
+    if not view.nodes:
+        return 14
+    xs = [node.x for node in view.nodes.values()]
+    ys = [node.y for node in view.nodes.values()]
+    margin = 100  # node sizes and labels around the outermost positions
+    scale = min(1.0, CANVAS[0] / (max(xs) - min(xs) + margin), CANVAS[1] / (max(ys) - min(ys) + margin))
+    return max(14, min(22, math.ceil(DRAWN / scale)))
 
 
 def json_for_script(value) -> str:
@@ -105,7 +136,12 @@ def render(view: ViewGraph, centre: str | None = None) -> str:
     page_js = (HERE / "page.js").read_text(encoding="utf-8")
     style = (VIS / "vis-network.css").read_text(encoding="utf-8") + "\n" + \
         (HERE / "page.css").read_text(encoding="utf-8")
-    payload = json_for_script({"nodes": nodes, "edges": edges, "options": vis_options(view)})
+    payload = json_for_script({
+        "nodes": nodes, "edges": edges, "options": vis_options(view),
+        "clusters": [{"id": cluster, "label": label, **_anchor(view, cluster)} for cluster, label in view.clusters.items()],
+        "styles": {category: {"color": style.color, "dashes": style.dashes}
+                   for category, style in view.edge_styles.items()},
+    })
     policy = "; ".join([
         "default-src 'none'",
         f"script-src {_sha256(vis_js)} {_sha256(page_js)}",
@@ -117,13 +153,34 @@ def render(view: ViewGraph, centre: str | None = None) -> str:
     ])
     kinds = [(kind, NODE_STYLES[kind], sum(1 for n in view.nodes.values() if n.kind == kind))
              for kind in view.node_kinds()]
-    categories = [(category, view.edge_styles[category], sum(1 for e in view.edges if e.category == category))
+    categories = [(category, view.edge_styles[category],
+                   sum(1 for e in view.edges if e.category == category and not e.hidden))
                   for category in view.edge_categories()]
     return _ENVIRONMENT.get_template("template.html").render(
         view=view, policy=policy, vis_js=jinja2.utils.markupsafe.Markup(vis_js),
         page_js=jinja2.utils.markupsafe.Markup(page_js), style=jinja2.utils.markupsafe.Markup(style),
         payload=jinja2.utils.markupsafe.Markup(payload), kinds=kinds, categories=categories,
-        node_count=len(view.nodes), edge_count=len(view.edges))
+        node_count=len(view.nodes), edge_count=sum(1 for e in view.edges if not e.hidden),
+        slider=_slider(view.timeline))
+
+
+def _anchor(view: ViewGraph, cluster: str) -> dict[str, float]:
+    """Where a group's collapsed node is drawn: at its member nearest the members' centre. (vis-network's
+    default, the centre itself, puts groups whose members are spread over the graph on top of each other.)"""
+    members = [node for node in view.nodes.values() if node.cluster == cluster]
+    cx = sum(node.x for node in members) / len(members)
+    cy = sum(node.y for node in members) / len(members)
+    nearest = min(members, key=lambda node: ((node.x - cx) ** 2 + (node.y - cy) ** 2, node.id))
+    return {"x": nearest.x, "y": nearest.y}
+
+
+def _slider(timeline: dict[str, str] | None) -> dict[str, int | str] | None:
+    """The date slider's bounds and position in days since 1970-01-01 (what the page's range input holds)."""
+    if timeline is None:
+        return None
+    epoch = dt.date(1970, 1, 1)
+    day = {key: (dt.date.fromisoformat(value) - epoch).days for key, value in timeline.items()}
+    return {"min": day["first"], "max": day["last"], "value": day["on"], "on": timeline["on"]}
 
 
 def write(view: ViewGraph, out: Path, centre: str | None = None) -> Path:
