@@ -311,7 +311,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
 
     async def search_index(client: str):
         # The whole index in one answer, whatever the row cap: it is the graph's names, not a client's query.
-        return await once.get("search", lambda: evaluate(client, build_index, _CappedView(evaluator, None)))
+        return await once.get("search", lambda: evaluate(client, build_index, CappedView(evaluator, None)))
 
     async def warm_up():
         for compute in (sizes, ontology_description, search_index):
