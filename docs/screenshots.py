@@ -46,6 +46,10 @@ SHOTS = [
     ViewShot("country", ("country", "KAZ", "--on", "2015-01-01")),
     ViewShot("organisation", ("organisation", "eaeu", "--on", "2016-01-01")),
     PageShot("queries", "/queries"),
+    PageShot("profile-country", "/id/country/KAZ?on=2015-01-01"),
+    PageShot("profile-instrument", "/id/instrument/icmw"),
+    PageShot("search", "/search?q=kazakh"),
+    PageShot("editor", "/sparql"),
 ]
 
 
