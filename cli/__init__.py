@@ -135,12 +135,21 @@ def cmd_query(args) -> int:
 def cmd_sparql(args) -> int:
     if args.query == "-":
         text = sys.stdin.read()
-    elif Path(args.query).is_file():
+    elif _names_a_file(args.query):
         text = Path(args.query).read_text(encoding="utf-8")
     else:
         text = args.query
     _emit(_engine(args).run(text), args.format)
     return 0
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether a command-line argument names an existing file; a query text too long to be a path
+    (the system refuses to look it up) is not one."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def cmd_describe(args) -> int:

@@ -93,3 +93,10 @@ def test_csv_to_a_terminal_shows_them_escaped(store, capsys, monkeypatch):
     out = _run(store, capsys, "list", "countries", "--format", "csv")
     assert not UNSAFE.search(out) and "\r" not in out
     assert "Evil\\x1b[31mRed" in out
+
+
+def test_a_query_text_longer_than_a_file_name_is_run_as_a_query(store, capsys):
+    # `mrkg sparql` first asks whether its argument names a file; the system refuses the lookup of
+    # a name over 255 bytes, which must not stop the query.
+    out = _run(store, capsys, "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # " + "x" * 400)
+    assert out.splitlines()[0].strip() == "n"
