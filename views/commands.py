@@ -122,7 +122,7 @@ def run_view(engine, args) -> int:
     drawn = sum(1 for edge in view.edges if not edge.hidden)
     later = f", {len(view.edges) - drawn} more on other dates" if drawn < len(view.edges) else ""
     print(f"Wrote {out}: {view.title} ({len(view.nodes)} nodes, {drawn} edges{later}"
-          + (f", {len(view.clusters)} groups" if view.clusters else "") + ")", file=sys.stderr)
+          + (f", {len(view.clusters)} group{'s' if len(view.clusters) != 1 else ''}" if view.clusters else "") + ")", file=sys.stderr)
     return 0
 
 
