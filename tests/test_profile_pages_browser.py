@@ -11,7 +11,6 @@ skip, and with CI=true they fail instead (``require_chromium``).
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -26,7 +25,7 @@ from mrkg.ontology.namespace import MRKG
 from mrkg.queries.execute import OxigraphEngine
 from profile_pages import expected_table
 from test_endpoint_server import Server
-from test_views_browser import require_chromium
+from browser import chromium
 
 pytestmark = pytest.mark.slow
 
@@ -34,20 +33,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """Chromium that can reach this machine's loopback addresses only: no host name resolves."""
-    require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                     "--disable-default-apps", "--disable-extensions", "--window-size=1400,900",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 

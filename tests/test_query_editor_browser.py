@@ -13,7 +13,6 @@ from __future__ import annotations
 import http.client
 import json
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,7 +21,7 @@ import urllib.parse
 
 import pytest
 
-from test_views_browser import require_chromium
+from browser import chromium
 
 pytestmark = pytest.mark.slow
 
@@ -91,21 +90,7 @@ def server(real_store):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                     "--disable-default-apps", "--disable-extensions", "--window-size=1400,1000",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                     # No name resolves but this machine's: nothing could leave it.
-                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"), window="1400,1000")
     yield driver
     driver.quit()
 

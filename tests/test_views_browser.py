@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import time
 
 import pytest
@@ -21,42 +19,16 @@ from mrkg.cli import main
 from mrkg.ontology import iris
 from mrkg.queries.execute import OxigraphEngine
 from mrkg.views import agreements, commands, organisation, page
+from browser import chromium
 from views_fixtures import Fixture, engine as fixture_engine
 
 XSS = '<img src=x onerror="window.__pwned=1">'
 HREF_TITLE = 'A title with <a href="javascript:window.__pwned=2">href</a> in it'
 
 
-def require_chromium():
-    """Skip on a developer machine without Chromium, but never in CI."""
-    missing = [name for name in ("chromium", "chromedriver") if shutil.which(name) is None]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip install 'mrkg[test]')")
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser tests must run in CI; missing: {', '.join(missing)}")
-        pytest.skip(f"browser tests skipped: {', '.join(missing)} not found (apt-get install chromium chromium-driver)")
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                     "--disable-default-apps", "--disable-extensions", "--window-size=1400,900",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                     # No name resolves: nothing can leave the machine even if something tried.
-                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.emulateNetworkConditions",
                            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
