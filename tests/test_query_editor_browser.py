@@ -10,18 +10,13 @@ could leave it even if the page tried. Skips without Chromium outside CI (see te
 
 from __future__ import annotations
 
-import http.client
 import json
-import queue
-import subprocess
-import sys
-import threading
-import time
 import urllib.parse
 
 import pytest
 
 from browser import chromium
+from test_endpoint_server import Server
 
 pytestmark = pytest.mark.slow
 
@@ -34,51 +29,10 @@ INJECTION = f"""SELECT ?text ?link WHERE {{
 }}"""
 
 
-class Server:
-    """`mrkg serve` on a free port of this machine, with its worker pool, as a user runs it."""
-
-    def __init__(self, store):
-        command = [sys.executable, "-c", "import sys; from mrkg.cli import main; sys.exit(main())",
-                   "--store", str(store), "serve", "--port", "0", "--workers", "1"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in self.process.stderr], daemon=True).start()
-        self.origin = None
-        deadline = time.monotonic() + 180
-        while self.origin is None and time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                line = lines.get(timeout=1)
-            except queue.Empty:
-                continue
-            if "Serving the SPARQL endpoint at " in line:
-                endpoint = urllib.parse.urlsplit(line.split(" at ", 1)[1].split()[0])
-                self.origin = f"{endpoint.scheme}://{endpoint.netloc}"
-        if self.origin is None:
-            self.stop()
-            raise RuntimeError("mrkg serve did not start")
-
-    def select(self, query: str) -> dict:
-        """The endpoint's own SPARQL JSON answer to ``query``, asked without the browser."""
-        return json.loads(self.request("/sparql", query.encode("utf-8"), {
-            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})[1])
-
-    def request(self, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
-        netloc = urllib.parse.urlsplit(self.origin).netloc
-        connection = http.client.HTTPConnection(netloc, timeout=60)
-        try:
-            connection.request("POST" if body else "GET", path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8")
-        finally:
-            connection.close()
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
+def select(server, query: str) -> dict:
+    """The endpoint's own SPARQL JSON answer to ``query``, asked without the browser."""
+    return json.loads(server.request("/sparql", method="POST", data=query.encode("utf-8"), headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})[1])
 
 
 @pytest.fixture(scope="module")
@@ -155,31 +109,31 @@ def run_example(driver, name: str) -> None:
 
 
 def test_the_editor_loads_from_this_server_alone(server, browser):
-    open_editor(browser, server.origin + "/sparql")
+    open_editor(browser, server.url + "/sparql")
     assert browser.execute_script("return document.querySelector('.yasgui .CodeMirror') !== null")
     assert browser.find_element("id", "query-form").is_displayed() is False  # the no-JS form gives way
     assert "SELECT ?class" in editor_text(browser)
-    found = problems(browser, server.origin)
+    found = problems(browser, server.url)
     assert found == {"errors": [], "foreign": []}
 
 
 def test_an_example_runs_and_its_rows_are_shown(server, browser):
     members = example(server, "members")
-    open_editor(browser, server.origin + "/sparql")
+    open_editor(browser, server.url + "/sparql")
     run_example(browser, "members")
     wait_for_rows(browser)
     assert editor_text(browser) == members["text"]
-    answer = server.select(members["text"])
+    answer = select(server, members["text"])
     shown = browser.execute_script("return window.mrkgEditor.getTab().getYasr().results.getBindings().length")
     assert shown == len(answer["results"]["bindings"]) == len(rows(browser))
     codes = {binding["member"]["value"] for binding in answer["results"]["bindings"]}
     assert {row[0] for row in rows(browser)} == codes  # the first column, as the endpoint answers it
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
 
 
 def test_the_address_after_a_run_is_a_permalink_that_opens_and_runs_its_query(server, browser):
     members = example(server, "members")
-    open_editor(browser, server.origin + "/sparql")
+    open_editor(browser, server.url + "/sparql")
     run_example(browser, "members")
     wait_for_rows(browser)
     link = browser.current_url
@@ -188,18 +142,18 @@ def test_the_address_after_a_run_is_a_permalink_that_opens_and_runs_its_query(se
     open_editor(browser, link)  # a fresh start: the tabs YASGUI stored are cleared first
     wait_for_rows(browser)
     assert editor_text(browser) == members["text"]
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
 
 
 def test_a_country_cell_shows_its_label_and_links_to_its_page(server, browser):
-    open_editor(browser, server.origin + "/sparql#query=" + urllib.parse.quote(COUNTRIES))
+    open_editor(browser, server.url + "/sparql#query=" + urllib.parse.quote(COUNTRIES))
     wait_for_rows(browser, 5)
     assert editor_text(browser) == COUNTRIES
     links = browser.execute_script(
         "return Array.from(document.querySelectorAll('.yasr table.dataTable tbody a.iri')).map("
         "a => [a.textContent, a.getAttribute('href'), a.title])")
-    iris = [binding["country"]["value"] for binding in server.select(COUNTRIES)["results"]["bindings"]]
-    labels = server.select("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    iris = [binding["country"]["value"] for binding in select(server, COUNTRIES)["results"]["bindings"]]
+    labels = select(server, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                            "SELECT ?iri ?label WHERE { VALUES ?iri { " + " ".join(f"<{i}>" for i in iris)
                            + ' } ?iri rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }')
     label_of = {b["iri"]["value"]: b["label"]["value"] for b in labels["results"]["bindings"]}
@@ -208,7 +162,7 @@ def test_a_country_cell_shows_its_label_and_links_to_its_page(server, browser):
     assert all(href.startswith("/id/country/") for _, href, _ in links)
     status, page = server.request(links[0][1], headers={"Accept": "text/html"})
     assert status == 200 and links[0][0] in page
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
 
 
 def test_a_link_naming_another_endpoint_or_headers_still_queries_only_this_server(server, browser):
@@ -216,21 +170,21 @@ def test_a_link_naming_another_endpoint_or_headers_still_queries_only_this_serve
     keeps only the query and how it is shown, so a link cannot send the query elsewhere."""
     fragment = urllib.parse.urlencode({"query": COUNTRIES, "endpoint": "http://elsewhere.example/sparql",
                                        "headers": json.dumps({"X-Extra": "1"}), "extra": "1"})
-    open_editor(browser, server.origin + "/sparql#" + fragment)
+    open_editor(browser, server.url + "/sparql#" + fragment)
     wait_for_rows(browser, 5)
     assert editor_text(browser) == COUNTRIES
-    assert browser.execute_script("return window.mrkgEditor.getTab().getEndpoint()") == server.origin + "/sparql"
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert browser.execute_script("return window.mrkgEditor.getTab().getEndpoint()") == server.url + "/sparql"
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
 
 
 def test_markup_in_answers_stays_text(server, browser):
-    open_editor(browser, server.origin + "/sparql#query=" + urllib.parse.quote(INJECTION))
+    open_editor(browser, server.url + "/sparql#query=" + urllib.parse.quote(INJECTION))
     wait_for_rows(browser)
     assert MARKUP in rows(browser)[0][0]
     assert browser.execute_script("return document.querySelectorAll('.yasr img').length") == 0
     assert browser.execute_script("return document.querySelectorAll('.yasr a[href^=\"javascript\"]').length") == 0
     assert browser.execute_script("return window.__pwned === undefined")
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
 
 
 def test_resizing_a_column_breaks_no_policy(server, browser):
@@ -238,12 +192,12 @@ def test_resizing_a_column_breaks_no_policy(server, browser):
     policy allows them by hash, so drawing the table and dragging a column log no violation."""
     from selenium.webdriver.common.action_chains import ActionChains
 
-    open_editor(browser, server.origin + "/sparql#query=" + urllib.parse.quote(COUNTRIES))
+    open_editor(browser, server.url + "/sparql#query=" + urllib.parse.quote(COUNTRIES))
     wait_for_rows(browser)
     handle = browser.find_element("css selector", ".yasr .grip-handle .grip-resizable")
     ActionChains(browser).click_and_hold(handle).move_by_offset(40, 0).release().perform()
     assert browser.execute_script("return document.querySelectorAll('style').length") >= 1
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
 
 
 @pytest.mark.parametrize("typed, offered", [
@@ -256,10 +210,10 @@ def test_completion_offers_the_project_prefixes_and_the_ontology_terms(server, b
     carries them, so completing asks no other site (YASGUI would ask prefix.cc and LOV)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    open_editor(browser, server.origin + "/sparql")
+    open_editor(browser, server.url + "/sparql")
     browser.execute_script("const yasqe = window.mrkgEditor.getTab().getYasqe(); yasqe.setValue(arguments[0]);"
                            "yasqe.focus(); yasqe.setCursor(yasqe.lineCount() - 1, 1000); yasqe.autocomplete();", typed)
     hints = "return Array.from(document.querySelectorAll('.CodeMirror-hints li')).map(li => li.textContent)"
     WebDriverWait(browser, 30).until(lambda d: d.execute_script(hints))
     assert browser.execute_script(hints) == offered
-    assert problems(browser, server.origin) == {"errors": [], "foreign": []}
+    assert problems(browser, server.url) == {"errors": [], "foreign": []}
