@@ -21,8 +21,12 @@ their type and bound to the query's ``?name`` variable as RDF terms (initial
 bindings: rdflib's initBindings, a VALUES block of serialised terms for
 Oxigraph, see ``execute``); user text is never pasted into the query. A list
 type binds ``?name`` to one literal " A B C " that the query tests with
-CONTAINS. A named query projects its parameter variables; ``run_named`` keeps
-just the header's ``columns``.
+CONTAINS. A pair (two different countries) binds ``?name`` the same way and
+also ``?name_first`` and ``?name_second`` to the two codes in alphabetical
+order: a part of the query that must look a country up (rather than test
+each candidate with CONTAINS) starts from those, which Oxigraph joins first.
+A named query projects its parameter variables; ``run_named`` keeps just the
+header's ``columns``.
 """
 
 from __future__ import annotations
@@ -269,6 +273,7 @@ def _concept(kind: str, table: dict[str, URIRef]):
 BINDERS = {
     "country": _country,
     "countries": _country,  # each item; the list is bound by ``bind``
+    "pair": _country,  # each of the two; bound by ``bind``
     "place": _place,
     "date": _date,
     "year": _year,
@@ -306,12 +311,17 @@ def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None
             elif param.default != "optional":
                 bindings[param.name] = BINDERS[param.type](param.default)
             continue
-        if param.type == "countries":
+        if param.type in ("countries", "pair"):
             items = [item.strip() for item in raw.split(",") if item.strip()]
             if not items:
                 raise QueryError(f"{param.name} needs at least one country code")
             codes = sorted({str(_country(item)).rsplit("/", 1)[1] for item in items})
             bindings[param.name] = Literal(" " + " ".join(codes) + " ")
+            if param.type == "pair":
+                if len(codes) != 2:
+                    raise QueryError(f"{param.name} needs two different country codes, comma-separated "
+                                     f"(e.g. RUS,TJK); got {raw!r}")
+                bindings[f"{param.name}_first"], bindings[f"{param.name}_second"] = map(Literal, codes)
         else:
             bindings[param.name] = BINDERS[param.type](raw)
     return bindings

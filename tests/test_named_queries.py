@@ -30,7 +30,7 @@ ID = "https://w3id.org/mrkg/id/"
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total", "search-index", "rules", "memberships",
-               "instrument-figures", "observation", "document", "partner-years"]
+               "instrument-figures", "observation", "document", "partner-years", "regime-between"]
 
 
 @pytest.fixture(scope="module")
@@ -544,6 +544,8 @@ PARITY = [
     ("document", {"id": "000_e132173a8f0337db"}),
     ("partner-years", {"country": "BLR"}),
     ("partner-years", {"country": "RUS", "direction": "out"}),
+    ("regime-between", {"countries": "BLR,KGZ", "on": "2000-12-31"}),
+    ("regime-between", {"countries": "GEO,BLR", "on": "2005-06-29"}),
 ]
 
 
@@ -578,6 +580,9 @@ def test_parity_covers_every_query_but_discrepancies():
     ("agreements-binding", {}, "needs countries="),
     ("agreements-of", {"country": "XYZ"}, "'XYZ' is not an ISO 3166 alpha-3 country code"),
     ("agreements-binding", {"countries": "BLR,XYZ"}, "'XYZ' is not an ISO 3166"),
+    ("regime-between", {"countries": "RUS"}, "needs two different country codes"),
+    ("regime-between", {"countries": "RUS,rus"}, "needs two different country codes"),
+    ("regime-between", {"countries": "RUS,TJK,KAZ"}, "needs two different country codes"),
     ("agreements-binding", {"countries": "BLR", "on": "2020-13-01"}, "2020-13-01"),
     ("flows", {"from": "20x0"}, "is not a year"),
     ("flows", {"to": "99"}, "is not a year"),

@@ -33,7 +33,7 @@ from mrkg.queries.library import named_queries
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "sources" / "curated"
 QUERIES = named_queries()
-TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies"}
+TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies", "regime-between"}
 
 
 def _pandas():

@@ -1,0 +1,75 @@
+"""Where the VALUES block of a named query's parameters goes (queries.execute.with_values), and
+the pair parameter type: one block per WHERE clause that uses a parameter, none in a clause that
+only wraps sub-SELECTs, braces in comments, strings and IRIs ignored."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal
+
+from mrkg.queries.execute import with_values
+from mrkg.queries.library import QueryError, bind, get
+
+BINDINGS = {"country": Literal("BLR")}
+BLOCK = 'VALUES (?country) { ("BLR") }'
+
+
+def test_a_block_opens_each_clause_that_uses_the_parameter():
+    text = """SELECT * WHERE {
+  ?x <p> ?country .
+  { SELECT ?y WHERE { ?y <q> ?country } }
+  { SELECT ?z WHERE { ?z <r> ?other } }
+}"""
+    bound = with_values(text, BINDINGS)
+    assert bound.count(BLOCK) == 2
+    assert bound.index(BLOCK) < bound.index("?x <p>")
+    inner = bound.index("SELECT ?y WHERE {")
+    assert bound.index(BLOCK, inner) < bound.index("?y <q>")
+    assert BLOCK not in bound[bound.index("SELECT ?z"):]
+
+
+def test_a_clause_that_only_wraps_sub_selects_gets_no_block():
+    text = """SELECT ?a ?country WHERE {
+  { SELECT ?a WHERE { ?a <p> ?country } }
+  UNION
+  { SELECT ?a WHERE { ?a <q> ?country } }
+}"""
+    bound = with_values(text, BINDINGS)
+    assert bound.count(BLOCK) == 2
+    assert bound.index(BLOCK) > bound.index("SELECT ?a WHERE {")
+
+
+def test_braces_and_variables_in_comments_strings_and_iris_are_not_code():
+    text = """PREFIX ex: <http://example.org/a#>
+SELECT * WHERE {
+  # a comment with { braces } and ?country
+  { SELECT ?s WHERE { ?s <http://example.org/x#y> "a } ?country {" } }
+  ?t ex:p ?country .
+}"""
+    bound = with_values(text, BINDINGS)
+    assert bound.count(BLOCK) == 1
+    assert bound.index(BLOCK) < bound.index("# a comment")
+    ox.Store().query(bound)  # still valid SPARQL
+
+
+def test_a_query_without_a_clause_that_uses_the_parameters_binds_the_outermost():
+    bound = with_values("SELECT * WHERE { ?s ?p ?o }", BINDINGS)
+    assert bound.startswith("SELECT * WHERE {\n  " + BLOCK)
+
+
+def test_no_where_clause_is_an_error():
+    with pytest.raises(ValueError, match="no WHERE clause"):
+        with_values("ASK {}", BINDINGS)
+
+
+def test_the_pair_type_binds_the_list_and_both_codes_in_order():
+    bindings = bind(get("regime-between"), {"countries": "tjk, RUS", "on": "2020-01-01"})
+    assert bindings["countries"] == Literal(" RUS TJK ")
+    assert (bindings["countries_first"], bindings["countries_second"]) == (Literal("RUS"), Literal("TJK"))
+
+
+@pytest.mark.parametrize("value", ["RUS", "RUS,RUS", "RUS,TJK,KAZ", ","])
+def test_the_pair_type_needs_two_different_countries(value):
+    with pytest.raises(QueryError, match="countries needs"):
+        bind(get("regime-between"), {"countries": value})
