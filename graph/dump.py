@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import hashlib
 from heapq import merge
-from itertools import islice
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from rdflib import Dataset
+
+from mrkg.loaders.datasets.figures import by_subject
 
 CHUNK_LINES = 200_000  # lines per chunk written and bulk-loaded: ~50 MB, ~250 MB of Oxigraph's loader
 
@@ -30,12 +33,21 @@ def curated_lines(dataset: Dataset) -> list[str]:
 def sorted_lines(curated: Iterable[str], tables: Iterable = (), more: Iterable[str] = ()) -> Iterator[str]:
     """Every line of the dump once, in order: the merge of the sorted ``curated`` lines, each
     table's sorted lines and ``more`` (the comparisons). Python orders strings by code point,
-    which is the byte order of their UTF-8, the order of the dump's bytes."""
-    previous = None
-    for line in merge(curated, sorted(set(more)), *(table.sorted_nquads() for table in tables)):
-        if line != previous:
-            yield line
-            previous = line
+    which is the byte order of their UTF-8, the order of the dump's bytes.
+
+    The sources are merged subject by subject, not line by line (a tenth of the steps): the
+    lines of a subject are consecutive in sorted order, and a subject that several sources
+    describe (a reference period) gets the union of their lines, sorted."""
+    streams = [by_subject(curated), by_subject(sorted(set(more)))]
+    streams += [table.sorted_blocks() for table in tables]
+    return chain.from_iterable(_merged(merge(*streams, key=itemgetter(0))))
+
+
+def _merged(blocks: Iterator[tuple[str, list[str]]]) -> Iterator[list[str]]:
+    for _, group in groupby(blocks, key=itemgetter(0)):
+        first = next(group)[1]
+        rest = [lines for _, lines in group]
+        yield sorted(set(first).union(*rest)) if rest else first
 
 
 def chunks(lines: Iterable[str], size: int = CHUNK_LINES) -> Iterator[bytes]:

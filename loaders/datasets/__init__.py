@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mrkg.loaders import Sources, documents, workbooks
 from mrkg.loaders.datasets import knomad, undesa_stock, undesa_totals, wb_matrices, wdi
-from mrkg.loaders.datasets.figures import Figure, TableReport, nquads, sorted_nquads
+from mrkg.loaders.datasets.figures import Figure, TableReport, nquads, sorted_blocks, sorted_nquads
 from mrkg.loaders.place_names import PlaceNames
 from mrkg.loaders.strict import Problems
 
@@ -45,6 +45,10 @@ class Table:
     def sorted_nquads(self):
         """The lines of ``nquads``, each once, in order, made as they are read (see figures.sorted_nquads)."""
         return sorted_nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+
+    def sorted_blocks(self):
+        """(``"<subject> "``, sorted lines) subject by subject, in order (see figures.sorted_blocks)."""
+        return sorted_blocks(self.figures, self.module.ID, self.stem, self.publisher, self.title)
 
 
 def read_tables(sources: Sources, tables=TABLES) -> list[Table]:

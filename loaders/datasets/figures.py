@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import merge
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -168,25 +168,38 @@ def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, 
 
 def sorted_nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str,
                   title: str) -> Iterator[str]:
-    """The lines of ``nquads``, each once, in code-point (= UTF-8 byte) order, generated figure by
-    figure: a table's 1.5 million lines are never all in memory at once.
+    """The lines of ``nquads``, each once, in code-point (= UTF-8 byte) order."""
+    return chain.from_iterable(lines for _, lines in sorted_blocks(figures, table_id, stem, publisher, title))
+
+
+def sorted_blocks(figures: Iterable[Figure], table_id: str, stem: str, publisher: str,
+                  title: str) -> Iterator[tuple[str, list[str]]]:
+    """The lines of ``nquads`` subject by subject: (``"<subject> "``, its sorted lines), in order of
+    subject, generated figure by figure so that a table's lines are never all in memory at once.
 
     Every line of a figure starts with ``<its IRI> ``, and an IRI holds neither ``>`` nor a space,
     so ordering the figures by IRI orders their lines; figures sharing an IRI are merged."""
     lines = _TableLines(table_id, stem, publisher, title)
     figures = list(figures)
-    fixed = sorted(set(lines.dataset()) | set(lines.periods({figure.year for figure in figures})))
-    keyed = sorted((lines.node(figure), index) for index, figure in enumerate(figures))
+    fixed = by_subject(sorted(set(lines.dataset()) | set(lines.periods({figure.year for figure in figures}))))
+    keyed = sorted((lines.node(figure) + " ", index) for index, figure in enumerate(figures))
 
-    def in_order() -> Iterator[str]:
-        for _, group in groupby(keyed, key=itemgetter(0)):
+    def in_order() -> Iterator[tuple[str, list[str]]]:
+        for key, group in groupby(keyed, key=itemgetter(0)):
             group = [figures[index] for _, index in group]
             if len(group) == 1:
-                yield from sorted(lines.figure(group[0]))
+                yield key, sorted(lines.figure(group[0]))
             else:
-                yield from sorted({line for figure in group for line in lines.figure(figure)})
+                yield key, sorted({line for figure in group for line in lines.figure(figure)})
 
-    return merge(fixed, in_order())
+    return merge(fixed, in_order(), key=itemgetter(0))
+
+
+def by_subject(sorted_lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
+    """Sorted N-Quads lines grouped by subject: (``"<subject> "``, the lines), in order. The lines
+    of a subject are consecutive in sorted order, since no subject term holds a space."""
+    for key, group in groupby(sorted_lines, key=lambda line: line[: line.index(" ") + 1]):
+        yield key, list(group)
 
 
 class _TableLines:
