@@ -83,7 +83,8 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
     found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
     counted = dict(sorted(Counter(d.comparison for d in found).items()))
-    curated = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …", curated_lines, dataset)
+    curated = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
+                    curated_lines, dataset)
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
                  {table.stem for table in tables if table.figures} | ({compare.COMPARISONS_GRAPH} if found else set()))
     del dataset  # about 150 MB that the load can use

@@ -129,6 +129,7 @@ _P = {name: _iri(term) for name, term in {
 }.items()}
 _OBSERVATION = _iri(QB.Observation)
 _DECIMAL = ox.NamedNode(str(XSD.decimal))
+_DATE = ox.NamedNode(str(XSD.date))
 
 
 def _literal(text: str, datatype=None) -> str:
@@ -254,6 +255,7 @@ class _TableLines:
             period = _iri(iris.entity("period", str(year)))
             lines.append(f"{period} {_TYPE} {_iri(TIME.ProperInterval)} {reference} .")
             lines.append(f"{period} {_P['label']} {_literal(str(year))} {reference} .")
-            lines.append(f"{period} {_P['start']} {_literal(f'{year}-01-01', ox.NamedNode(str(XSD.date)))} {reference} .")
-            lines.append(f"{period} {_P['end']} {_literal(f'{year}-12-31', ox.NamedNode(str(XSD.date)))} {reference} .")
+            start, end = _literal(f"{year}-01-01", _DATE), _literal(f"{year}-12-31", _DATE)
+            lines.append(f"{period} {_P['start']} {start} {reference} .")
+            lines.append(f"{period} {_P['end']} {end} {reference} .")
         return lines
