@@ -10,8 +10,8 @@ SOURCE.txt, list it in documents.yaml, write the module and append it here.
 
 Unlike curated records, figures never become rdflib objects: at about 1.5
 million triples that would dominate the build. They are checked here against
-the measures and units they use, then written as N-Quads (``figures.nquads``; in order, figure by figure, for the dump:
-``figures.sorted_blocks``).
+the measures and units they use, then written as N-Quads (``figures.nquads``; for the
+dump in order, figure by figure: ``figures.sorted_blocks``).
 """
 
 from __future__ import annotations
