@@ -7,8 +7,10 @@
                                               party and membership (graph/consolidated) + date conflicts
 5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
 6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
-7. ``sorted_nquads`` (dump)                   dataset + figures + discrepancies -> deterministic N-Quads
-8. ``install``       (store)                  N-Quads -> new Oxigraph generation, swapped in atomically,
+7. ``curated_lines`` (dump)                   the curated dataset -> its sorted N-Quads lines
+8. ``install_stream`` (store, "load")         sorted merge of curated lines + figures + discrepancies ->
+                                              graph.nq, written and bulk-loaded chunk by chunk in one
+                                              pass, into a new Oxigraph generation swapped in atomically,
                                               or StoreError (disk full, read-only) with nothing swapped
    or ``push``       (push)                   N-Quads -> a remote SPARQL server, graph by graph
 
@@ -28,8 +30,8 @@ from typing import Callable
 from mrkg.graph.assemble import to_dataset
 from mrkg.graph import compare, consolidate
 from mrkg.graph.checks import CheckFailed, check
-from mrkg.graph.dump import digest, sorted_nquads
-from mrkg.graph.store import default_store, install
+from mrkg.graph.dump import chunks, curated_lines, digest, sorted_lines
+from mrkg.graph.store import default_store, install_stream
 from mrkg.loaders import default_sources, read_sources
 from mrkg.loaders.datasets import read_tables
 
@@ -81,23 +83,25 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
     found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
     counted = dict(sorted(Counter(d.comparison for d in found).items()))
-    nquads = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                   sorted_nquads, dataset, tables, compare.nquads(found))
-    graph_digest = digest(nquads)
-    quads = nquads.count(b"\n")
+    curated = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
+                    curated_lines, dataset)
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
                  {table.stem for table in tables if table.figures} | ({compare.COMPARISONS_GRAPH} if found else set()))
+    del dataset  # about 150 MB that the load can use
+    lines = sorted_lines(curated, tables, compare.nquads(found))
     skipped = {table.file: table.skipped for table in tables}
-    info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
+    info = {"sources": str(sources), "records": records.count(), "figures": figures,
             "graphs": graphs, "skipped": skipped, "discrepancies": counted,
             "possible_duplicates": consolidated.possible_duplicates}
-    del dataset, tables
     if client:
         from mrkg.graph.push import push
 
+        nquads = b"".join(chunks(lines))
+        graph_digest, quads = digest(nquads), nquads.count(b"\n")
         stage("push", f"Pushing {quads} quads to the SPARQL server at {store} …", push, nquads, client, progress)
     else:
-        stage("load", f"Loading {quads} quads into the Oxigraph store at {store} …", install, store, nquads,
-              graph_digest, info, progress)
+        generation = stage("load", f"Loading them into the Oxigraph store at {store} as they are written …",
+                           install_stream, store, chunks(lines), info, progress)
+        graph_digest, quads = generation.info["digest"], generation.info["quads"]
     return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted,
                        consolidated.possible_duplicates)

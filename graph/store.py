@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -98,7 +101,22 @@ def store_digest(store: Path) -> str | None:
 
 def install(store: Path, nquads: bytes, digest: str, info: dict,
             progress: Callable[[str], None] = lambda message: None) -> Generation:
-    """Load ``nquads`` into a new generation and make it current, atomically.
+    """Load ``nquads`` into a new generation named ``digest`` and make it current, atomically
+    (``install_stream`` for a dump made as a stream)."""
+    return install_stream(store, [nquads], info, progress, digest=digest)
+
+
+def install_stream(store: Path, dump: Iterable[bytes], info: dict,
+                   progress: Callable[[str], None] = lambda message: None, digest: str | None = None,
+                   derive: Callable[[bytes], bytes | None] | None = None) -> Generation:
+    """Write the chunks of ``dump`` (sorted N-Quads, whole lines) to a new generation's
+    graph.nq and bulk-load them into its database in the same pass, then make it current,
+    atomically. Its name and ``build.json``'s ``digest`` are the SHA-256 of the dump unless
+    ``digest`` is given; ``build.json`` is ``info`` plus the digest and the number of quads.
+
+    ``derive`` may make more N-Quads from each chunk (for example the same triples in another
+    graph); they are loaded into the database in the same pass but are not part of graph.nq
+    nor of its digest.
 
     Raises ``StoreError`` when the store cannot be written (the previous graph stays current)
     and ``StoreBusy`` when another build is loading into the same store."""
@@ -108,7 +126,7 @@ def install(store: Path, nquads: bytes, digest: str, info: dict,
             removed = remove_leftovers(store)
             if removed:
                 progress(f"Removed {removed} leftover(s) of an interrupted build from {store}")
-            return _install_locked(store, nquads, digest, info)
+            return _install_locked(store, dump, info, digest, derive)
     except StoreError:
         raise
     except OSError as error:
@@ -146,27 +164,29 @@ def remove_leftovers(store: Path) -> int:
     return removed
 
 
-def _install_locked(store: Path, nquads: bytes, digest: str, info: dict) -> Generation:
+def _install_locked(store: Path, dump: Iterable[bytes], info: dict, digest: str | None,
+                    derive: Callable[[bytes], bytes | None] | None) -> Generation:
     generations = store / "generations"
     generations.mkdir(parents=True, exist_ok=True)
-    final = generations / digest
-    if not (final / "build.json").exists():
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=generations))
-        try:
-            database = ox.Store(str(staging / "oxigraph"))
-            database.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-            database.flush()
-            database.optimize()
-            del database
-            (staging / "graph.nq").write_bytes(nquads)
-            (staging / "build.json").write_text(json.dumps({**info, "digest": digest}, indent=2, sort_keys=True) + "\n",
-                                                encoding="utf-8")
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=generations))
+    try:
+        database = ox.Store(str(staging / "oxigraph"))
+        written = write_and_load(dump, staging / "graph.nq", database, derive)
+        database.optimize()
+        del database
+        digest = digest or written.digest
+        final = generations / digest
+        if (final / "build.json").exists():
+            shutil.rmtree(staging)  # the same graph is built already (and may be open): keep that one
+        else:
+            (staging / "build.json").write_text(json.dumps({**info, "quads": written.quads, "digest": digest},
+                                                           indent=2, sort_keys=True) + "\n", encoding="utf-8")
             if final.exists():
                 shutil.rmtree(final)
             os.replace(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)  # frees the space a full disk needs back
-            raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # frees the space a full disk needs back
+        raise
     link = store / "current"
     previous = link.resolve() if link.exists() else None
     temporary = store / f".current-{os.getpid()}"
@@ -177,6 +197,75 @@ def _install_locked(store: Path, nquads: bytes, digest: str, info: dict) -> Gene
     # The previous generation is kept: a reader may still have it open.
     _remove_stale(generations, keep={final, previous})
     return Generation(final)
+
+
+@dataclass(frozen=True)
+class Written:
+    digest: str  # SHA-256 of the file's bytes
+    quads: int  # its lines
+
+
+def write_and_load(dump: Iterable[bytes], path: Path, database: ox.Store,
+                   derive: Callable[[bytes], bytes | None] | None = None) -> Written:
+    """Write the chunks of ``dump`` to ``path`` while a second thread bulk-loads each into
+    ``database`` (pyoxigraph releases the GIL while it loads, so making the next chunk and loading
+    this one share the two cores). Loading chunk by chunk also bounds the loader's memory: one
+    bulk load of 1.5 million quads needs about 1 GB, one of 200,000 about 250 MB."""
+    sha256 = hashlib.sha256()
+    quads = 0
+    with _BackgroundLoader(database, derive) as loader, path.open("wb") as file:
+        for chunk in dump:
+            sha256.update(chunk)
+            quads += chunk.count(b"\n")
+            write_chunk(file, chunk)
+            loader.put(chunk)
+    return Written(sha256.hexdigest(), quads)
+
+
+def write_chunk(file: BinaryIO, chunk: bytes) -> None:
+    """One chunk of graph.nq (a seam the store-fault tests use to fail or pause the write)."""
+    file.write(chunk)
+
+
+class _BackgroundLoader:
+    """Bulk-loads chunks of N-Quads on one thread, at most one chunk waiting: a failed load is
+    raised in the writing thread at its next ``put`` or at the end, never lost."""
+
+    def __init__(self, database: ox.Store, derive: Callable[[bytes], bytes | None] | None):
+        self._database, self._derive = database, derive
+        self._waiting: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="mrkg-bulk-load", daemon=True)
+
+    def __enter__(self) -> "_BackgroundLoader":
+        self._thread.start()
+        return self
+
+    def put(self, chunk: bytes) -> None:
+        self._raise_error()
+        self._waiting.put(chunk)
+
+    def __exit__(self, *exc_info) -> None:
+        self._waiting.put(None)
+        self._thread.join()
+        if exc_info[0] is None:
+            self._raise_error()
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (chunk := self._waiting.get()) is not None:
+            if self._error is not None:
+                continue  # drain: the writer stops at its next put
+            try:
+                self._database.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+                derived = self._derive(chunk) if self._derive else None
+                if derived:
+                    self._database.bulk_load(derived, format=ox.RdfFormat.N_QUADS)
+            except BaseException as error:  # noqa: BLE001 - handed to the writing thread
+                self._error = error
 
 
 def _cannot_write(store: Path, error: OSError) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import pathlib
 import shutil
 import signal
 import subprocess
@@ -56,17 +55,17 @@ def _build(store: Path, capsys) -> tuple[int, str]:
     return status, capsys.readouterr().err
 
 
-# The child pauses once the new database is written, just before graph.nq, inside the load.
+# The child pauses inside the load: the new database is open, graph.nq is being written.
 PAUSED_BUILD = textwrap.dedent("""
-    import pathlib, sys, time
+    import sys, time
     import mrkg.cli
-    write_bytes = pathlib.Path.write_bytes
-    def pause_before_the_dump(self, data):
-        if self.name == "graph.nq":
-            print("LOADING", flush=True)
-            time.sleep(120)
-        return write_bytes(self, data)
-    pathlib.Path.write_bytes = pause_before_the_dump
+    import mrkg.graph.store as store
+    write_chunk = store.write_chunk
+    def pause_while_loading(file, chunk):
+        print("LOADING", flush=True)
+        time.sleep(120)
+        return write_chunk(file, chunk)
+    store.write_chunk = pause_while_loading
     sys.exit(mrkg.cli.main(["--store", sys.argv[1], "build", "--sources", sys.argv[2], "--no-tables"]))
 """)
 
@@ -126,7 +125,7 @@ class _FullDiskOxigraph:
 @pytest.mark.parametrize("where", ["writing graph.nq", "oxigraph bulk load"])
 def test_a_full_disk_is_one_clear_error(built, capsys, monkeypatch, where):
     if where == "writing graph.nq":
-        monkeypatch.setattr(pathlib.Path, "write_bytes", _no_space)
+        monkeypatch.setattr(store_module, "write_chunk", _no_space)
     else:
         monkeypatch.setattr(store_module, "ox", _FullDiskOxigraph)
     status, err = _build(built, capsys)

@@ -10,7 +10,8 @@ SOURCE.txt, list it in documents.yaml, write the module and append it here.
 
 Unlike curated records, figures never become rdflib objects: at about 1.5
 million triples that would dominate the build. They are checked here against
-the measures and units they use, then written as N-Quads (``figures.nquads``).
+the measures and units they use, then written as N-Quads (``figures.nquads``; for the
+dump in order, figure by figure: ``figures.sorted_blocks``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from mrkg.loaders import Sources, documents, workbooks
 from mrkg.loaders.datasets import knomad, undesa_stock, undesa_totals, wb_matrices, wdi
-from mrkg.loaders.datasets.figures import Figure, TableReport, nquads
+from mrkg.loaders.datasets.figures import Figure, TableReport, nquads, sorted_blocks, sorted_nquads
 from mrkg.loaders.place_names import PlaceNames
 from mrkg.loaders.strict import Problems
 
@@ -41,6 +42,14 @@ class Table:
 
     def nquads(self):
         return nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+
+    def sorted_nquads(self):
+        """The lines of ``nquads``, each once, in order, made as they are read (see figures.sorted_nquads)."""
+        return sorted_nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+
+    def sorted_blocks(self):
+        """(``"<subject> "``, sorted lines) subject by subject, in order (see figures.sorted_blocks)."""
+        return sorted_blocks(self.figures, self.module.ID, self.stem, self.publisher, self.title)
 
 
 def read_tables(sources: Sources, tables=TABLES) -> list[Table]:

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from heapq import merge
+from itertools import chain, groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -126,6 +129,7 @@ _P = {name: _iri(term) for name, term in {
 }.items()}
 _OBSERVATION = _iri(QB.Observation)
 _DECIMAL = ox.NamedNode(str(XSD.decimal))
+_DATE = ox.NamedNode(str(XSD.date))
 
 
 def _literal(text: str, datatype=None) -> str:
@@ -154,43 +158,104 @@ def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, 
     """N-Quads lines (without their newline) for a table's figures, in the document's named graph;
     the years' reference periods go to the reference graph. Lines are formatted directly (values
     are validated numerals, the rest IRIs from iris.py), which keeps 1.5 million lines to seconds."""
-    graph = _iri(iris.document_graph(stem))
-    reference = _iri(iris.REFERENCE_GRAPH)
-    dataset = _iri(iris.entity("dataset", stem))
-    document = _iri(iris.document(stem))
-    source = _iri(iris.entity("statistical-source", publisher))
-    yield f"{dataset} {_TYPE} {_iri(QB.DataSet)} {graph} ."
-    yield f"{dataset} {_P['structure']} {_iri(MRKG.observationStructure)} {graph} ."
-    yield f"{dataset} {_P['label']} {str(ox.Literal(title, language='en'))} {graph} ."
-    yield f"{dataset} {_P['document']} {document} {graph} ."
-    observation_base = str(iris.entity("observation", ""))
-    measure_iris: dict[str, str] = {}
-    unit_iris: dict[str, str] = {}
-    decimal = f"^^<{XSD.decimal}>"
-    tail = f" {graph} ."
-    constant = (f" {_P['dataSet']} {dataset}{tail}", f" {_P['source']} {source}{tail}",
-                f" {_P['document']} {document}{tail}", f" {_TYPE} {_OBSERVATION}{tail}")
+    lines = _TableLines(table_id, stem, publisher, title)
+    yield from lines.dataset()
     years: set[int] = set()
-    for f in figures:
-        node = f"<{observation_base}{observation_path(table_id, f)}>"
-        years.add(f.year)
-        measure = measure_iris.get(f.measure) or measure_iris.setdefault(f.measure, _iri(iris.entity("measure", f.measure)))
-        unit = unit_iris.get(f.unit) or unit_iris.setdefault(f.unit, _iri(iris.entity("unit", f.unit)))
-        for suffix in constant:
-            yield node + suffix
-        yield f"{node} {_P['measure']} {measure}{tail}"
-        yield f"{node} {_P['period']} <{iris.BASE}id/period/{f.year}>{tail}"
+    for figure in figures:
+        years.add(figure.year)
+        yield from lines.figure(figure)
+    yield from lines.periods(years)
+
+
+def sorted_nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str,
+                  title: str) -> Iterator[str]:
+    """The lines of ``nquads``, each once, in code-point (= UTF-8 byte) order."""
+    return chain.from_iterable(lines for _, lines in sorted_blocks(figures, table_id, stem, publisher, title))
+
+
+def sorted_blocks(figures: Iterable[Figure], table_id: str, stem: str, publisher: str,
+                  title: str) -> Iterator[tuple[str, list[str]]]:
+    """The lines of ``nquads`` subject by subject: (``"<subject> "``, its sorted lines), in order of
+    subject, generated figure by figure so that a table's lines are never all in memory at once.
+
+    Every line of a figure starts with ``<its IRI> ``, and an IRI holds neither ``>`` nor a space,
+    so ordering the figures by IRI orders their lines; figures sharing an IRI are merged."""
+    lines = _TableLines(table_id, stem, publisher, title)
+    figures = list(figures)
+    fixed = by_subject(sorted(set(lines.dataset()) | set(lines.periods({figure.year for figure in figures}))))
+    keyed = sorted((lines.node(figure) + " ", index) for index, figure in enumerate(figures))
+
+    def in_order() -> Iterator[tuple[str, list[str]]]:
+        for key, group in groupby(keyed, key=itemgetter(0)):
+            group = [figures[index] for _, index in group]
+            if len(group) == 1:
+                yield key, sorted(lines.figure(group[0]))
+            else:
+                yield key, sorted({line for figure in group for line in lines.figure(figure)})
+
+    return merge(fixed, in_order(), key=itemgetter(0))
+
+
+def by_subject(sorted_lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
+    """Sorted N-Quads lines grouped by subject: (``"<subject> "``, the lines), in order. The lines
+    of a subject are consecutive in sorted order, since no subject term holds a space."""
+    for key, group in groupby(sorted_lines, key=lambda line: line[: line.index(" ") + 1]):
+        yield key, list(group)
+
+
+class _TableLines:
+    """The N-Quads lines of one table, in three parts: its qb:DataSet, each figure, the years."""
+
+    def __init__(self, table_id: str, stem: str, publisher: str, title: str):
+        self.table_id, self.title = table_id, title
+        self.graph = _iri(iris.document_graph(stem))
+        self.reference = _iri(iris.REFERENCE_GRAPH)
+        self.dataset_iri = _iri(iris.entity("dataset", stem))
+        self.document = _iri(iris.document(stem))
+        self.observation_base = str(iris.entity("observation", ""))
+        self.measure_iris: dict[str, str] = {}
+        self.unit_iris: dict[str, str] = {}
+        self.decimal = f"^^<{XSD.decimal}>"
+        self.tail = f" {self.graph} ."
+        source = _iri(iris.entity("statistical-source", publisher))
+        self.constant = (f" {_P['dataSet']} {self.dataset_iri}{self.tail}", f" {_P['source']} {source}{self.tail}",
+                         f" {_P['document']} {self.document}{self.tail}", f" {_TYPE} {_OBSERVATION}{self.tail}")
+
+    def dataset(self) -> list[str]:
+        dataset, graph = self.dataset_iri, self.graph
+        return [f"{dataset} {_TYPE} {_iri(QB.DataSet)} {graph} .",
+                f"{dataset} {_P['structure']} {_iri(MRKG.observationStructure)} {graph} .",
+                f"{dataset} {_P['label']} {str(ox.Literal(self.title, language='en'))} {graph} .",
+                f"{dataset} {_P['document']} {self.document} {graph} ."]
+
+    def node(self, f: Figure) -> str:
+        return f"<{self.observation_base}{observation_path(self.table_id, f)}>"
+
+    def figure(self, f: Figure) -> list[str]:
+        node, tail = self.node(f), self.tail
+        measure = self.measure_iris.get(f.measure) or self.measure_iris.setdefault(
+            f.measure, _iri(iris.entity("measure", f.measure)))
+        unit = self.unit_iris.get(f.unit) or self.unit_iris.setdefault(f.unit, _iri(iris.entity("unit", f.unit)))
+        lines = [node + suffix for suffix in self.constant]
+        lines.append(f"{node} {_P['measure']} {measure}{tail}")
+        lines.append(f"{node} {_P['period']} <{iris.BASE}id/period/{f.year}>{tail}")
         if f.area is None:
-            yield f"{node} {_P['origin']} {_place(f.origin)}{tail}"
-            yield f"{node} {_P['destination']} {_place(f.destination)}{tail}"
+            lines.append(f"{node} {_P['origin']} {_place(f.origin)}{tail}")
+            lines.append(f"{node} {_P['destination']} {_place(f.destination)}{tail}")
         else:
-            yield f"{node} {_P['area']} {_place(f.area)}{tail}"
-        yield f'{node} {_P["value"]} "{f.value}"{decimal}{tail}'
-        yield f"{node} {_P['unit']} {unit}{tail}"
-        yield f"{node} {_P['locator']} {_escaped(f.locator)}{tail}"
-    for year in sorted(years):
-        period = _iri(iris.entity("period", str(year)))
-        yield f"{period} {_TYPE} {_iri(TIME.ProperInterval)} {reference} ."
-        yield f"{period} {_P['label']} {_literal(str(year))} {reference} ."
-        yield f"{period} {_P['start']} {_literal(f'{year}-01-01', ox.NamedNode(str(XSD.date)))} {reference} ."
-        yield f"{period} {_P['end']} {_literal(f'{year}-12-31', ox.NamedNode(str(XSD.date)))} {reference} ."
+            lines.append(f"{node} {_P['area']} {_place(f.area)}{tail}")
+        lines.append(f'{node} {_P["value"]} "{f.value}"{self.decimal}{tail}')
+        lines.append(f"{node} {_P['unit']} {unit}{tail}")
+        lines.append(f"{node} {_P['locator']} {_escaped(f.locator)}{tail}")
+        return lines
+
+    def periods(self, years: Iterable[int]) -> list[str]:
+        lines, reference = [], self.reference
+        for year in sorted(years):
+            period = _iri(iris.entity("period", str(year)))
+            lines.append(f"{period} {_TYPE} {_iri(TIME.ProperInterval)} {reference} .")
+            lines.append(f"{period} {_P['label']} {_literal(str(year))} {reference} .")
+            start, end = _literal(f"{year}-01-01", _DATE), _literal(f"{year}-12-31", _DATE)
+            lines.append(f"{period} {_P['start']} {start} {reference} .")
+            lines.append(f"{period} {_P['end']} {end} {reference} .")
+        return lines
