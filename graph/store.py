@@ -107,16 +107,11 @@ def install(store: Path, nquads: bytes, digest: str, info: dict,
 
 
 def install_stream(store: Path, dump: Iterable[bytes], info: dict,
-                   progress: Callable[[str], None] = lambda message: None, digest: str | None = None,
-                   derive: Callable[[bytes], bytes | None] | None = None) -> Generation:
+                   progress: Callable[[str], None] = lambda message: None, digest: str | None = None) -> Generation:
     """Write the chunks of ``dump`` (sorted N-Quads, whole lines) to a new generation's
     graph.nq and bulk-load them into its database in the same pass, then make it current,
     atomically. Its name and ``build.json``'s ``digest`` are the SHA-256 of the dump unless
     ``digest`` is given; ``build.json`` is ``info`` plus the digest and the number of quads.
-
-    ``derive`` may make more N-Quads from each chunk (for example the same triples in another
-    graph); they are loaded into the database in the same pass but are not part of graph.nq
-    nor of its digest.
 
     Raises ``StoreError`` when the store cannot be written (the previous graph stays current)
     and ``StoreBusy`` when another build is loading into the same store."""
@@ -126,7 +121,7 @@ def install_stream(store: Path, dump: Iterable[bytes], info: dict,
             removed = remove_leftovers(store)
             if removed:
                 progress(f"Removed {removed} leftover(s) of an interrupted build from {store}")
-            return _install_locked(store, dump, info, digest, derive)
+            return _install_locked(store, dump, info, digest)
     except StoreError:
         raise
     except OSError as error:
@@ -164,14 +159,13 @@ def remove_leftovers(store: Path) -> int:
     return removed
 
 
-def _install_locked(store: Path, dump: Iterable[bytes], info: dict, digest: str | None,
-                    derive: Callable[[bytes], bytes | None] | None) -> Generation:
+def _install_locked(store: Path, dump: Iterable[bytes], info: dict, digest: str | None) -> Generation:
     generations = store / "generations"
     generations.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=generations))
     try:
         database = ox.Store(str(staging / "oxigraph"))
-        written = write_and_load(dump, staging / "graph.nq", database, derive)
+        written = write_and_load(dump, staging / "graph.nq", database)
         database.optimize()
         del database
         digest = digest or written.digest
@@ -205,15 +199,14 @@ class Written:
     quads: int  # its lines
 
 
-def write_and_load(dump: Iterable[bytes], path: Path, database: ox.Store,
-                   derive: Callable[[bytes], bytes | None] | None = None) -> Written:
+def write_and_load(dump: Iterable[bytes], path: Path, database: ox.Store) -> Written:
     """Write the chunks of ``dump`` to ``path`` while a second thread bulk-loads each into
     ``database`` (pyoxigraph releases the GIL while it loads, so making the next chunk and loading
     this one share the two cores). Loading chunk by chunk also bounds the loader's memory: one
     bulk load of 1.5 million quads needs about 1 GB, one of 200,000 about 250 MB."""
     sha256 = hashlib.sha256()
     quads = 0
-    with _BackgroundLoader(database, derive) as loader, path.open("wb") as file:
+    with _BackgroundLoader(database) as loader, path.open("wb") as file:
         for chunk in dump:
             sha256.update(chunk)
             quads += chunk.count(b"\n")
@@ -231,8 +224,8 @@ class _BackgroundLoader:
     """Bulk-loads chunks of N-Quads on one thread, at most one chunk waiting: a failed load is
     raised in the writing thread at its next ``put`` or at the end, never lost."""
 
-    def __init__(self, database: ox.Store, derive: Callable[[bytes], bytes | None] | None):
-        self._database, self._derive = database, derive
+    def __init__(self, database: ox.Store):
+        self._database = database
         self._waiting: queue.Queue = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="mrkg-bulk-load", daemon=True)
@@ -261,9 +254,6 @@ class _BackgroundLoader:
                 continue  # drain: the writer stops at its next put
             try:
                 self._database.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
-                derived = self._derive(chunk) if self._derive else None
-                if derived:
-                    self._database.bulk_load(derived, format=ox.RdfFormat.N_QUADS)
             except BaseException as error:  # noqa: BLE001 - handed to the writing thread
                 self._error = error
 
