@@ -90,18 +90,6 @@ def test_install_stream_writes_loads_and_names_the_generation_by_its_digest(tmp_
     assert stored == {line.decode() for line in dump.splitlines()}
 
 
-def test_derive_adds_quads_to_the_database_but_not_to_the_dump(tmp_path, tables):
-    def default_graph_copy(chunk: bytes) -> bytes:
-        quads = ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
-        return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode()
-
-    generation = install_stream(tmp_path / "store", [_dump(tables)], {}, derive=default_graph_copy)
-    assert generation.dump.read_bytes() == _dump(tables)
-    database = open_read_only(tmp_path / "store")
-    in_default = list(database.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    assert len(in_default) == generation.info["quads"]
-
-
 def test_a_chunk_the_loader_refuses_leaves_the_previous_graph(tmp_path, tables):
     store = tmp_path / "store"
     install(store, b"<urn:a> <urn:b> <urn:c> <urn:g> .\n", "previous", {})
