@@ -12,10 +12,8 @@ sources describe, a line that two sources both have.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from types import SimpleNamespace
 
-import pyoxigraph as ox
 import pytest
 
 from mrkg.graph import store as store_module
