@@ -30,7 +30,7 @@ from mrkg.graph import compare, consolidate
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import digest, sorted_nquads
 from mrkg.graph.store import default_store, install
-from mrkg.loaders import default_sources, read_sources
+from mrkg.loaders import default_sources, labour_agreements, read_sources
 from mrkg.loaders.datasets import read_tables
 
 
@@ -88,6 +88,8 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
                  {table.stem for table in tables if table.figures} | ({compare.COMPARISONS_GRAPH} if found else set()))
     skipped = {table.file: table.skipped for table in tables}
+    for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out
+        skipped[file] = dict(sorted(records.registry.detail(labour_agreements.SKIPPED, file).counts.items()))
     info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
             "graphs": graphs, "skipped": skipped, "discrepancies": counted,
             "possible_duplicates": consolidated.possible_duplicates}
