@@ -358,11 +358,12 @@ def read(root: Path, registry: Registry, problems: Problems) -> Iterator[Located
     if formation_path is None:
         return
     formation_file = display(formation_path, root)
+    problems_before = len(problems.items)  # problems of other sources do not stop this one's reading
     formation = read_stata(formation_path, formation_file, FORMATION_COLUMNS, problems)
     coding_path = tt.dataset_file(root, registry, CODING)
     coding_file = display(coding_path, root) if coding_path else None
     coding = read_stata(coding_path, coding_file, CODING_COLUMNS, problems) if coding_path else None
-    if formation is None or (coding_path is not None and coding is None) or problems:
+    if formation is None or (coding_path is not None and coding is None) or len(problems.items) > problems_before:
         return
     rows, _ = formation
     coded: dict[int, tuple[int, dict]] = {}

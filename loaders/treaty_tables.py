@@ -130,7 +130,8 @@ class MatchRecord(Record):
     """One decision of the match table.
 
     * rows of several tables that are one treaty, or one curated instrument (``huggo``, ``desta``,
-      ``gptad``, ``instrument``): they become one instrument;
+      ``gptad``, ``bla`` for a row of the bilateral labour agreements data, ``instrument``): they
+      become one instrument;
     * ``distinct: true``: a link of HUGGO's ``destaID``/``gptadID`` columns that is wrong;
     * ``close: [a, b]``: two instruments (by identifier) that may be the same real instrument, but
       the evidence is not conclusive; they stay two, linked by ``skos:closeMatch`` with the reason;
