@@ -47,6 +47,8 @@ PROFILES = {
                                          Section("parties", "agreement"), Section("instrument-figures", "agreement"))),
     "programme": Profile("programme", (Section("instrument", "id"), Section("instrument-figures", "agreement"))),
     "country": Profile("country", (Section("memberships", "country"), Section("agreements-of", "country", ("on",)),
+                                   # the kind (agreement, protocol) and coded provisions agreements-of cannot show
+                                   Section("labour-agreements", "country"),
                                    Section("partner-years", "country",
                                            each=("top-partners", ("measure", "source", "year"))),
                                    Section("roles", "country"), Section("programmes", "country"))),

@@ -32,7 +32,7 @@ from mrkg.graph import compare, consolidate
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import chunks, curated_lines, digest, sorted_lines
 from mrkg.graph.store import default_store, install_stream
-from mrkg.loaders import default_sources, read_sources
+from mrkg.loaders import default_sources, labour_agreements, read_sources
 from mrkg.loaders.datasets import read_tables
 
 
@@ -90,6 +90,8 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     del dataset  # about 150 MB that the load can use
     lines = sorted_lines(curated, tables, compare.nquads(found))
     skipped = {table.file: table.skipped for table in tables}
+    for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out
+        skipped[file] = dict(sorted(records.registry.detail(labour_agreements.SKIPPED, file).counts.items()))
     info = {"sources": str(sources), "records": records.count(), "figures": figures,
             "graphs": graphs, "skipped": skipped, "discrepancies": counted,
             "possible_duplicates": consolidated.possible_duplicates}

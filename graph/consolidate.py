@@ -809,6 +809,9 @@ def _built_title(data: Dataset, node: URIRef, titled: list, party_iris: set[str]
     elif from_tables:
         kind = "Trade protocol" if protocol else "Trade agreement"
         kind_basis = "a trade-agreement table (HUGGO, DESTA or GPTAD) that lists it"
+    elif (node, MRKG.policyArea, MRKG.LabourMigration) in data:
+        kind = "Labour protocol" if protocol else "Labour agreement"
+        kind_basis = "its instrument type and its policy area (labour migration)"
     else:
         kind, kind_basis = "Protocol" if protocol else "Agreement", "its instrument type"
     states = sorted((iri for iri in party_iris if "/country/" in iri),
@@ -833,6 +836,10 @@ def _built_title(data: Dataset, node: URIRef, titled: list, party_iris: set[str]
         extra = "" if any(not rest for rest in leftovers) else f": {leftovers[0]}"
         title = f"{kind} {preposition} {listed}{extra}{when}"
         basis = f"the kind from {kind_basis}, the parties, and the year of signature"
+    elif not titled and len(states) == 2:  # a bilateral instrument no source titles (labour agreements)
+        labels = [_country_label(data, iri) for iri in states]
+        title = f"{kind} between {labels[0]} and {labels[1]}{when}"
+        basis = f"the kind from {kind_basis}, the parties, and the year of signature (no source gives a title)"
     elif titled:
         name = re.sub(r"\b(Of|The|And|For)\b", lambda m: m.group(0).lower(), titled[0][1])
         title = f"{kind}: {name}{when}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mrkg.loaders import (
     countries, desta_treaties, documents, gptad_treaties, huggo_treaties, icmw_status, instrument_matches,
-    instruments, memberships, observations, organisations, place_names, plausibility, roles, treaty_provisions,
+    instruments, labour_agreements, memberships, observations, organisations, place_names, plausibility, roles, treaty_provisions,
     vocabularies, zones,
 )
 from mrkg.loaders.base import Located
@@ -21,7 +21,7 @@ from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import InputError, InputProblem, Problems
 
 LOADERS = (countries, vocabularies, place_names, documents, organisations, instruments, memberships,
-           huggo_treaties, desta_treaties, gptad_treaties, icmw_status, treaty_provisions, instrument_matches,
+           huggo_treaties, desta_treaties, gptad_treaties, labour_agreements, icmw_status, treaty_provisions, instrument_matches,
            roles, zones, observations)
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"

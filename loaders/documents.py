@@ -45,7 +45,7 @@ from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, SCHEMA
 
 KIND = "document"
-FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(txt|csv|xls|xlsx)$")
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(txt|csv|xls|xlsx|dta)$")
 
 
 class DocumentRecord(Record):
@@ -60,6 +60,8 @@ class DocumentRecord(Record):
     publisher: str | None = None
     vintage: str | None = Field(default=None, min_length=1)
     licence: str | None = None
+    # A dataset whose licence is not confirmed gives no licence, but a rights statement saying so.
+    rights: str | None = Field(default=None, min_length=20)
     citation: str | None = Field(default=None, min_length=1)
 
     @field_validator("licence", "url")
@@ -99,18 +101,22 @@ class DocumentRecord(Record):
         if self.sha256 is None:
             raise ValueError("a document or dataset gives the sha256 of its file")
         if not FILE_NAME.fullmatch(self.file):
-            raise ValueError(f"{self.file!r} is not a .txt, .csv, .xls or .xlsx file name")
+            raise ValueError(f"{self.file!r} is not a .txt, .csv, .xls, .xlsx or .dta file name")
         if (self.kind == "dataset") != (self.path is not None):
             raise ValueError("a dataset gives the path of its copy under sources/datasets/, and only a dataset does")
         if self.path is not None and not self.path.endswith("/" + self.file):
             raise ValueError(f"path {self.path!r} does not end with the file name {self.file!r}")
         if self.kind == "document" and not self.file.endswith(".txt"):
             raise ValueError("a source document is a .txt file")
-        described = [self.publisher, self.vintage, self.licence, self.citation]
+        described = [self.publisher, self.vintage, self.licence or self.rights, self.citation]
         if self.kind == "dataset" and None in described:
-            raise ValueError("a dataset gives its publisher, vintage, licence and citation")
+            raise ValueError("a dataset gives its publisher, vintage, licence (or, where the licence is not "
+                             "confirmed, a rights statement saying so) and citation")
+        if self.kind == "dataset" and self.licence and self.rights:
+            raise ValueError("a dataset gives a licence or, where its licence is not confirmed, a rights "
+                             "statement, not both")
         if self.kind == "document" and any(described):
-            raise ValueError("publisher, vintage, licence and citation are for datasets only")
+            raise ValueError("publisher, vintage, licence, rights and citation are for datasets only")
         return self
 
     @property
@@ -205,7 +211,12 @@ def triples(located: Located[DocumentRecord]) -> Iterator[tuple]:
     if doc.kind == "dataset":
         yield node, DCTERMS.publisher, iris.entity("statistical-source", doc.publisher)
         yield node, SCHEMA.version, Literal(doc.vintage)
-        yield node, DCTERMS.license, URIRef(doc.licence)
+        if doc.licence:
+            yield node, DCTERMS.license, URIRef(doc.licence)
+        else:
+            yield node, DCTERMS.rights, iris.entity("rights", doc.stem)
+            yield iris.entity("rights", doc.stem), RDF.type, DCTERMS.RightsStatement
+            yield iris.entity("rights", doc.stem), RDFS.label, Literal(doc.rights, lang="en")
         yield node, DCTERMS.bibliographicCitation, Literal(doc.citation)
     yield from describe_graph(iris.document_graph(doc.stem), f"Facts curated from {doc.file}", node)
 

@@ -53,8 +53,8 @@ from mrkg.ontology.namespace import MRKG
 POST_SOVIET = frozenset("ARM AZE BLR EST GEO KAZ KGZ LVA LTU MDA RUS TJK TKM UKR UZB".split())
 
 MATCH_FILE = "curated/matches.yaml"
-TABLES = ("HUGGO", "DESTA", "GPTAD")  # the order in which a group's describing table is chosen
-PREFIX = {"HUGGO": "huggo", "DESTA": "desta", "GPTAD": "gptad"}
+TABLES = ("HUGGO", "DESTA", "GPTAD", "BLA")  # the order in which a group's describing table is chosen
+PREFIX = {"HUGGO": "huggo", "DESTA": "desta", "GPTAD": "gptad", "BLA": "bla"}
 MAX_QUOTE = 300
 
 
@@ -130,7 +130,8 @@ class MatchRecord(Record):
     """One decision of the match table.
 
     * rows of several tables that are one treaty, or one curated instrument (``huggo``, ``desta``,
-      ``gptad``, ``instrument``): they become one instrument;
+      ``gptad``, ``bla`` for a row of the bilateral labour agreements data, ``instrument``): they
+      become one instrument;
     * ``distinct: true``: a link of HUGGO's ``destaID``/``gptadID`` columns that is wrong;
     * ``close: [a, b]``: two instruments (by identifier) that may be the same real instrument, but
       the evidence is not conclusive; they stay two, linked by ``skos:closeMatch`` with the reason;
@@ -141,6 +142,7 @@ class MatchRecord(Record):
     huggo: str | None = Field(default=None, min_length=1)
     desta: int | None = None  # DESTA `number` of a base treaty or a protocol
     gptad: int | None = None  # gptadID: the row's position among GPTAD_MEM.csv's data rows (1 = line 2)
+    bla: int | None = None  # treatyID of the bilateral labour agreements data (loaders/labour_agreements.py)
     instrument: Identifier | None = None  # a curated instrument
     distinct: bool = False
     close: list[Identifier] | None = None
@@ -172,7 +174,7 @@ class MatchRecord(Record):
                 raise ValueError("distinct: true separates a HUGGO treaty from the DESTA or GPTAD treaty its "
                                  "destaID or gptadID column names: give huggo and one of desta, gptad")
         elif len(ids) + (self.instrument is not None) < 2:
-            raise ValueError("a match names at least two of huggo, desta, gptad and instrument (a curated "
+            raise ValueError("a match names at least two of huggo, desta, gptad, bla and instrument (a curated "
                              "instrument)")
         return self
 
@@ -181,7 +183,8 @@ class MatchRecord(Record):
         return self.close if self.close is not None else self.different
 
     def ids(self) -> list[str]:
-        return [key for table, value in (("HUGGO", self.huggo), ("DESTA", self.desta), ("GPTAD", self.gptad))
+        return [key for table, value in (("HUGGO", self.huggo), ("DESTA", self.desta), ("GPTAD", self.gptad),
+                                         ("BLA", self.bla))
                 if value is not None for key in [table_key(table, value)]]
 
 
@@ -199,7 +202,7 @@ class MatchTable:
         out = {}
         for located in self.entries:
             value = {"HUGGO": located.record.huggo, "DESTA": located.record.desta,
-                     "GPTAD": located.record.gptad}[table]
+                     "GPTAD": located.record.gptad, "BLA": located.record.bla}[table]
             if value is not None:
                 out[str(value)] = located
         return out

@@ -261,3 +261,9 @@ class MRKG(DefinedNamespace):
     withdrawalLatest: URIRef
     withdrawalRule: URIRef
     zoneOf: URIRef
+    # --- bilateral labour agreements (Chilton & Woda BLA data; loaders/labour_agreements.py) ---
+    Arrangement: URIRef
+    CodedProvision: URIRef
+    codedText: URIRef
+    provisionCode: URIRef
+    provisionOf: URIRef

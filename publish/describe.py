@@ -240,6 +240,21 @@ def _common(graph: Graph, node: URIRef) -> None:
         add((node, DCAT.theme, authority.describe(graph, theme, SKOS.Concept, authority.DATA_THEME_TABLE)))
 
 
+def source_rights(engine) -> list[tuple[str, str, str, list[str]]]:
+    """The rights statements of the source datasets whose licence is not confirmed (documents.yaml
+    ``rights:``), one per distinct statement and citation: (node IRI, statement, citation, files)."""
+    rows = engine.run(_PREFIXES + """PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?rights ?statement ?citation ?file WHERE {
+      ?dataset dcterms:rights ?rights ; dcterms:bibliographicCitation ?citation ; dcterms:identifier ?file .
+      ?rights rdfs:label ?statement .
+    } ORDER BY ?rights""").rows
+    grouped: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for row in rows:
+        key = (str(row["statement"]), str(row["citation"]))
+        grouped.setdefault(key, (str(row["rights"]), []))[1].append(str(row["file"]))
+    return [(node, statement, citation, sorted(files)) for (statement, citation), (node, files) in grouped.items()]
+
+
 def dcat_graph(engine, distributions: list[Distribution], endpoint: str | None = DEFAULT_ENDPOINT,
                issued: str | None = None) -> Graph:
     """A DCAT-AP 3 catalog record: catalog, dataset, distributions, and the endpoint as a data service.
@@ -300,6 +315,12 @@ def dcat_graph(engine, distributions: list[Distribution], endpoint: str | None =
             add((node, DCTERMS.modified, Literal(issued, datatype=XSD.date)))
     for place in places:
         add((DATASET, DCTERMS.spatial, place))
+    # A source whose licence is not confirmed: the release says so, and whom to cite (dcterms:rights).
+    for node, statement, citation, files in source_rights(engine):
+        rights = URIRef(node)
+        add((DATASET, DCTERMS.rights, rights))
+        add((rights, RDF.type, DCTERMS.RightsStatement))
+        add((rights, RDFS.label, Literal(f"Source data {', '.join(files)}: {statement} Cite: {citation}", lang="en")))
     if first and last:
         period = URIRef(iris.BASE + "dataset#coverage")
         add((DATASET, DCTERMS.temporal, period))

@@ -85,6 +85,7 @@ BY_QUERY = {
     ("source-discrepancies", "period_b"): DATE_OR_TEXT,
     ("source-discrepancies", "value_a"): NUMBER_OR_DATE,
     ("source-discrepancies", "value_b"): NUMBER_OR_DATE,
+    ("labour-agreements", "partner"): ENTITY,  # the partner's IRI (a country, or SUN for the USSR)
 }
 
 

@@ -5,7 +5,7 @@
 must produce from it. A failure prints the triples only in the golden file and the
 triples only in the loader's output, in N-Triples.
 
-The loaders of the treaty tables and of the ICMW status table read
+The loaders of the treaty tables, of the ICMW status table and of the labour agreements read
 ``tests/fixtures/treaty_sources`` instead: the mini tree plus short verbatim excerpts of
 those tables. They are kept out of the mini tree, whose named-query tests expect exact
 answers for Armenia, Belarus, Georgia and Kyrgyzstan, and GPTAD's excerpt must be a prefix
@@ -25,7 +25,7 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from mrkg.loaders import (LOADERS, countries, desta_treaties, gptad_treaties, huggo_treaties, icmw_status,
-                          instrument_matches, read_sources, treaty_provisions)
+                          instrument_matches, labour_agreements, read_sources, treaty_provisions)
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG
 
@@ -33,7 +33,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_SOURCES = FIXTURES / "mini_sources"
 TREATY_SOURCES = FIXTURES / "treaty_sources"
 GOLDEN = FIXTURES / "golden"
-TREATY_LOADERS = (huggo_treaties, desta_treaties, gptad_treaties, icmw_status, treaty_provisions, instrument_matches)
+TREATY_LOADERS = (huggo_treaties, desta_treaties, gptad_treaties, icmw_status, treaty_provisions, instrument_matches,
+                  labour_agreements)
 
 GOLDEN_LOADERS = [module for module in LOADERS if module is not countries]
 
@@ -99,7 +100,9 @@ def test_records_go_to_their_named_graph(mini, treaty_tree, module):
     curated = {"instruments", "memberships", "observations", "roles", "zones", "treaty_provisions",
                "huggo_treaties", "desta_treaties", "gptad_treaties", "icmw_status"}
     for located in records:
-        if short_name(module) in curated:
+        if isinstance(located.record, labour_agreements.ProvisionScheme):  # the dataset's codes: reference data
+            assert located.graph == iris.REFERENCE_GRAPH
+        elif short_name(module) in curated | {"labour_agreements"}:
             assert located.graph == iris.document_graph(located.document)
         elif short_name(module) == "instrument_matches":
             assert located.graph == iris.MATCHES_GRAPH

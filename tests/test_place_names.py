@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mrkg.loaders import documents, gptad_treaties, read_sources
+from mrkg.loaders import documents, gptad_treaties, labour_agreements, read_sources
 from mrkg.loaders.treaty_tables import POST_SOVIET
 from mrkg.loaders.datasets import TABLES
 from mrkg.loaders.datasets.figures import is_number
@@ -114,7 +114,22 @@ def names_by_file():
             found[gptad].setdefault(name, line)
         else:
             gptad_others.add(name)
+    labour = f"sources/{listed[labour_agreements.FORMATION].path}"
+    found[labour] = {}
+    for name, number in _labour(SOURCES / listed[labour_agreements.FORMATION].path):
+        found[labour].setdefault(name, number)
     return sources, places, found, gptad_others
+
+
+def _labour(path: Path):
+    """(name, row) of both parties of every row the labour-agreements loader loads (a former Soviet republic's)."""
+    import pandas
+
+    frame = pandas.read_stata(path)
+    for number, row in enumerate(frame.to_dict("records"), start=1):
+        if row["codeA"] in labour_agreements.COW_CODES or row["codeB"] in labour_agreements.COW_CODES:
+            yield row["countryA"], number
+            yield row["countryB"], number
 
 
 def test_every_printed_name_resolves(names_by_file):

@@ -73,6 +73,15 @@ def test_country_page_sections_for_a_date(client, engine):
     assert '<svg class="timeline"' in html and 'data-from="2015-01-01"' in html
 
 
+def test_country_page_lists_its_labour_agreements_with_kind_and_provisions(client, engine):
+    html = page(client, "/id/country/TJK")
+    table = section_table(html, "labour-agreements")
+    assert table == expected_table(engine, "labour-agreements", country="TJK")
+    assert [row[0] for row in table[1:]] == ["bla-1222", "bla-1223"]
+    assert "kind" in table[0] and "provisions" in table[0]
+    assert section_table(page(client, "/id/country/TKM"), "labour-agreements") == [table[0]]  # none recorded
+
+
 def test_country_page_ranks_partners_per_measure_and_source_in_its_latest_year(client, engine):
     html = page(client, "/id/country/RUS")
     years = expected_table(engine, "partner-years", country="RUS")

@@ -106,6 +106,15 @@ def _country_not_in_the_country_table(graph: Graph) -> str:
     return str(DCTERMS.spatial)
 
 
+def test_a_source_whose_licence_is_not_confirmed_is_named_with_its_citation(record):
+    statements = list(record.objects(DATASET, DCTERMS.rights))
+    assert len(statements) == 1  # the two files of the labour agreements data share one statement
+    assert (statements[0], RDF.type, DCTERMS.RightsStatement) in record
+    text = str(record.value(statements[0], RDFS.label))
+    assert text.startswith("Source data BLAs_Coding_Data.dta, BLAs_Formation_Data.dta: Licence not confirmed.")
+    assert "Cite: Chilton, A. and Woda, B. (2022)" in text
+
+
 @pytest.mark.parametrize("breaking,shapes,severity", [
     (_untype_spatial, "3.0.1-range.ttl", "Violation"),
     (_untype_spatial, "3.0.0-dcat-ap-SHACL.ttl", "Violation"),

@@ -308,6 +308,12 @@ def _shape_labelled(g: Graph) -> URIRef:
     return unit
 
 
+def _shape_coded_provision(g: Graph) -> URIRef:
+    row = pick(g, "?p a mrkg:CodedProvision .")
+    replace(g, row["p"], RDF.value, Literal(2))  # the dataset codes 0 or 1
+    return row["p"]
+
+
 def _shape_instrument_record(g: Graph) -> URIRef:
     row = pick(g, "?r a mrkg:InstrumentRecord ; dcterms:title ?t .")
     g.add((row["r"], DCTERMS.title, Literal("A second title", lang="en")))  # one title per record
@@ -375,6 +381,7 @@ SHAPE_CASES = {
     "Country": _shape_country,
     "SourceDocument": _shape_source_document,
     "Labelled": _shape_labelled,
+    "CodedProvision": _shape_coded_provision,
 }
 
 
