@@ -15,6 +15,8 @@ KINDS = (
     "country", "area", "organisation", "instrument", "participation", "membership",
     "observation", "dataset", "measure", "unit", "statistical-source", "document", "period",
     "role", "zone", "region", "discrepancy", "instrument-record", "rule",
+    # GLOBALCIT citizenship law (loaders/datasets/citizenship_law.py)
+    "citizenship-provision", "citizenship-mode", "concept-scheme",
 )
 
 

@@ -261,3 +261,12 @@ class MRKG(DefinedNamespace):
     withdrawalLatest: URIRef
     withdrawalRule: URIRef
     zoneOf: URIRef
+
+    # GLOBALCIT citizenship law (loaders/datasets/citizenship_law.py)
+    CitizenshipProvision: URIRef
+    citizenshipMode: URIRef
+    inForceOn: URIRef
+    provisionCategory: URIRef
+    provisionCode: URIRef
+    provisionExists: URIRef
+    residenceYears: URIRef
