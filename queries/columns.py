@@ -81,6 +81,12 @@ BY_QUERY = {
     ("source-discrepancies", "period_b"): DATE_OR_TEXT,
     ("source-discrepancies", "value_a"): NUMBER_OR_DATE,
     ("source-discrepancies", "value_b"): NUMBER_OR_DATE,
+    # GLOBALCIT citizenship law
+    **{(query, column): kind for query in ("citizenship-law", "citizenship-history")
+       for column, kind in (("in_force_on", DATE), ("code", INTEGER), ("provision", BOOLEAN),
+                            ("residence_years", INTEGER))},
+    ("citizenship-law", "mode"): CODE,
+    ("citizenship-history", "mode"): ENTITY,
 }
 
 

@@ -30,7 +30,8 @@ ID = "https://w3id.org/mrkg/id/"
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total", "search-index", "rules", "memberships",
-               "instrument-figures", "observation", "document", "partner-years"]
+               "instrument-figures", "observation", "document", "partner-years", "citizenship-law",
+               "citizenship-history"]
 
 
 @pytest.fixture(scope="module")
@@ -544,6 +545,9 @@ PARITY = [
     ("document", {"id": "000_e132173a8f0337db"}),
     ("partner-years", {"country": "BLR"}),
     ("partner-years", {"country": "RUS", "direction": "out"}),
+    ("citizenship-law", {"country": "KAZ"}),
+    ("citizenship-law", {"country": "RUS", "year": "2020", "all": "yes"}),
+    ("citizenship-history", {"country": "RUS", "mode": "A06b"}),
 ]
 
 
