@@ -263,3 +263,41 @@ def test_agreeing_versions_and_different_years_give_no_discrepancy(places):
     # RUS: v1.0 line 145 (2020) against v3.1 line 9423 (2021): different years, never compared
     tables = [_table(V1, "1.0", [145], places), _table(V3, "3.1", [9423], places)]
     assert list(provision_discrepancies(tables)) == []
+
+
+# ---------------------------------------------------------------------------
+# The country profile page: a citizenship-law section equal to the named query
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def excerpt_store(tmp_path_factory):
+    """tests/fixtures/query_sources: its documents.yaml lists excerpts of both GLOBALCIT files."""
+    import mrkg
+
+    store = tmp_path_factory.mktemp("citizenship") / "store"
+    mrkg.build(sources=FIXTURES / "query_sources", store=store)
+    return store
+
+
+def test_country_page_has_the_citizenship_law_section(excerpt_store):
+    from starlette.testclient import TestClient
+
+    from mrkg.endpoint.app import create_app
+    from mrkg.endpoint.evaluate import InlineEvaluator
+    from mrkg.queries.execute import OxigraphEngine
+    from profile_pages import expected_table, section_table
+
+    engine = OxigraphEngine.open(excerpt_store)
+    with TestClient(create_app(InlineEvaluator.for_engine(engine))) as client:
+        html = client.get("/id/country/RUS", headers={"Accept": "text/html"}).text
+        table = section_table(html, "citizenship-law")
+        assert table == expected_table(engine, "citizenship-law", country="RUS")
+        header = table[0]
+        assert [row[header.index("mode")] for row in table[1:]] == ["A06", "A06a", "A06b", "L01", "L05",
+                                                                    "dualcit_comb"]
+        assert {row[header.index("in_force_on")] for row in table[1:]} == {"2022-01-01"}
+        assert "Citizenship law on 1 January 2022" in html and "hdl.handle.net/1814/73190" in html
+        # a state the dataset does not cover here gets no section
+        assert section_table(client.get("/id/country/BLR", headers={"Accept": "text/html"}).text,
+                             "citizenship-law") is None
