@@ -380,6 +380,17 @@ def period_quads(years: set[int]) -> Iterator[tuple]:
 
 
 def nquads(provisions: list[Provision], stem: str, title: str) -> Iterator[str]:
-    """N-Quads lines (without newline) of ``quads``."""
+    """N-Quads lines (without newline) of ``quads``; an IRI is written once and reused (a few
+    hundred IRIs make up most of the ~68,000 quads)."""
+    written: dict[URIRef, str] = {}
+
+    def n3(term) -> str:
+        if not isinstance(term, URIRef):
+            return term.n3()
+        text = written.get(term)
+        if text is None:
+            text = written[term] = term.n3()
+        return text
+
     for quad in quads(provisions, stem, title):
-        yield " ".join(term.n3() for term in quad) + " ."
+        yield " ".join(n3(term) for term in quad) + " ."
