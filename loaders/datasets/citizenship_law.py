@@ -8,8 +8,10 @@ Files (``datasets/globalcit-citizenship-law/``, provenance and column meanings i
   its own row (SUN, 1960-1992).
 
 Scope: ``SCOPE``, the former Soviet republics (``treaty_tables.POST_SOVIET``) and the USSR (SUN):
-16 of the 201 states, 1,040 of the 13,065 v3.1 rows and 15 of the 190 v1.0 rows. Every row of both
-files is read and checked; rows of other states are counted as skipped, not loaded.
+16 of the 201 states, 1,040 of the 13,065 v3.1 rows and 15 of the 190 v1.0 rows; 6,295 provisions
+(5,545 from v3.1, 750 from v1.0) of a v3.1 file of 4,172,578 bytes whose 1,319,565 value cells are
+87.5% NA. Every row of both files is read and checked; rows of other states are counted as
+skipped, not loaded.
 
 Reading: one row is a state's law **in force on 1 January** of ``year`` (the dataset's definition;
 a reform in force later in the year first shows in the next year's row). Each mode XX of a row
