@@ -25,6 +25,9 @@ disagreement becomes an ``mrkg:Discrepancy`` resource in its own named graph
   consolidation (graph/consolidate.py), which has to decide between the dates
   anyway; dates of different precision that agree (2003 and 2003-06-14) are not
   reported.
+* **coded provision**: two versions of a coded dataset (GLOBALCIT citizenship law v1.0
+  and v3.1) give different values (the flag, the code or the years of residence, where
+  both give it) for the same state, mode and year. Both observations stay in the graph.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ class Comparable(NamedTuple):
 
 @dataclass(frozen=True)
 class Discrepancy:
-    comparison: str  # "same period", "between" or "date"
+    comparison: str  # "same period", "between", "date" or "coded provision"
     a: str
     b: str  # for "between": the figure at the nearer end of the bracket
     other_end: str | None = None
@@ -201,8 +204,23 @@ def discrepancies(dataset: Dataset, tables: Iterable = (), tolerance: Decimal = 
     tables = list(tables)
     dataset = Dataset(store=dataset.store, default_union=True)  # the records live in named graphs
     figures = list(curated_figures(dataset)) + list(table_figures(tables, _units(dataset)))
-    found = [*same_period(figures, tolerance), *between(figures, tolerance)]
+    found = [*same_period(figures, tolerance), *between(figures, tolerance), *provision_discrepancies(tables)]
     return sorted(found, key=lambda d: str(d.node))
+
+
+def provision_discrepancies(tables: Iterable) -> Iterator[Discrepancy]:
+    """Provisions of the same state, mode and year whose versions disagree on a value both give;
+    record A is the earlier version."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for table in tables:
+        for provision in getattr(table, "provisions", ()):
+            groups[(provision.state, provision.mode, provision.year)].append((table.module, provision))
+    for group in groups.values():
+        ordered = sorted(group, key=lambda item: tuple(int(part) for part in item[1].version.split(".")))
+        for (module_a, a), (module_b, b) in itertools.combinations(ordered, 2):
+            values_a, values_b = a.values(), b.values()
+            if a.version != b.version and any(values_a[k] != values_b[k] for k in values_a.keys() & values_b.keys()):
+                yield Discrepancy("coded provision", str(module_a.provision_iri(a)), str(module_b.provision_iri(b)))
 
 
 def nquads(found: Iterable[Discrepancy]) -> Iterator[str]:

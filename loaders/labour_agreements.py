@@ -556,7 +556,7 @@ def agreement_triples(agreement: LabourAgreement) -> Iterator[tuple]:
         for triple in (
             (item, RDF.type, MRKG.CodedProvision),
             (item, MRKG.provisionOf, node),
-            (item, MRKG.provisionCode, code_iri(provision.code)),
+            (item, MRKG.provisionTopic, code_iri(provision.code)),
             (item, RDF.value, Literal(provision.value, datatype=XSD.integer)),
             *([(item, MRKG.codedText, Literal(provision.text))] if provision.text else []),
             *cite(item, CODING, f"{agreement.coding_locator}, column {provision.code}"),

@@ -18,6 +18,8 @@ KINDS = (
     # bilateral labour agreements: the scheme of provision codes, its codes, coded provisions;
     # a dataset's rights statement (documents.yaml) where its licence is not confirmed
     "scheme", "bla-provision-code", "coded-provision", "rights",
+    # GLOBALCIT citizenship law (loaders/datasets/citizenship_law.py)
+    "citizenship-provision", "citizenship-mode", "concept-scheme",
 )
 
 

@@ -265,5 +265,14 @@ class MRKG(DefinedNamespace):
     Arrangement: URIRef
     CodedProvision: URIRef
     codedText: URIRef
-    provisionCode: URIRef
+    provisionTopic: URIRef
     provisionOf: URIRef
+
+    # GLOBALCIT citizenship law (loaders/datasets/citizenship_law.py)
+    CitizenshipProvision: URIRef
+    citizenshipMode: URIRef
+    inForceOn: URIRef
+    provisionCategory: URIRef
+    provisionCode: URIRef
+    provisionExists: URIRef
+    residenceYears: URIRef

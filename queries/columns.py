@@ -86,6 +86,12 @@ BY_QUERY = {
     ("source-discrepancies", "value_a"): NUMBER_OR_DATE,
     ("source-discrepancies", "value_b"): NUMBER_OR_DATE,
     ("labour-agreements", "partner"): ENTITY,  # the partner's IRI (a country, or SUN for the USSR)
+    # GLOBALCIT citizenship law
+    **{(query, column): kind for query in ("citizenship-law", "citizenship-history")
+       for column, kind in (("in_force_on", DATE), ("code", INTEGER), ("provision", BOOLEAN),
+                            ("residence_years", INTEGER))},
+    ("citizenship-law", "mode"): CODE,
+    ("citizenship-history", "mode"): ENTITY,
 }
 
 

@@ -289,6 +289,7 @@ BINDERS = {
     "document": _local_name("document", r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}", "000_e132173a8f0337db"),
     "observation": _local_name("observation", r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){0,6}",
                                "un-ims-2019/migrant-stock/KGZ/KAZ/2019"),
+    "citizenship-mode": _local_name("citizenship-mode", r"[AL][0-9]{2}[a-f]?|dualcit_comb", "A06b or dualcit_comb"),
     "policy-area": _concept("policy area", instruments.POLICY_AREAS),
     "instrument-class": _concept("instrument class", instruments.CLASSES),
 }

@@ -198,6 +198,44 @@ def _uncited_observation(g: Graph) -> URIRef:
     return row["o"]
 
 
+# GLOBALCIT citizenship law: the curated graph has no table rows, so the cases add the provisions
+# of one real row (data_v3.1_country-year.csv line 9423, RUS 2021) and break one of them.
+def _with_citizenship_provisions(g: Graph) -> URIRef:
+    from pathlib import Path
+
+    from mrkg.loaders.datasets import citizenship_law as cl
+    from mrkg.loaders.datasets.figures import TableReport
+    from mrkg.loaders.place_names import PlaceNames
+    from mrkg.loaders.strict import csv_rows
+
+    path = Path(__file__).resolve().parents[1] / "sources" / "datasets" / "globalcit-citizenship-law" / \
+        "data_v3.1_country-year.csv"
+    rows = dict(csv_rows(path.read_text(encoding="utf-8")))
+    places = PlaceNames.from_registry(read_sources().registry)
+    provisions = list(cl.rows_provisions([(1, rows[1]), (9423, rows[9423])], "3.1", places, TableReport("t")))
+    for subject, predicate, obj, _ in cl.quads(provisions, "data_v3.1_country-year", "GLOBALCIT v3.1"):
+        g.add((subject, predicate, obj))
+    return iris.entity("citizenship-provision", "v3.1", "RUS", "A06b", "2021")
+
+
+def _provision_without_mode(g: Graph) -> URIRef:
+    provision = _with_citizenship_provisions(g)
+    g.remove((provision, MRKG.citizenshipMode, None))
+    return provision
+
+
+def _provision_day_not_its_year(g: Graph) -> URIRef:
+    provision = _with_citizenship_provisions(g)
+    replace(g, provision, MRKG.inForceOn, Literal("2020-01-01", datatype=XSD_DATE))
+    return provision
+
+
+def _shape_citizenship_provision(g: Graph) -> URIRef:
+    provision = _with_citizenship_provisions(g)
+    g.add((provision, MRKG.provisionCode, Literal(3)))  # maxCount 1
+    return provision
+
+
 VIOLATION_CASES = [
     Case("binding-without-binding-class-violation", "agreement-retyped-non-binding", _binding_retyped, "participation"),
     Case("binding-without-binding-class-violation", "programme-party-in-force", _binding_programme_party,
@@ -220,6 +258,8 @@ VIOLATION_CASES = [
          "class"),
     Case("uncited-record-violation", "membership-without-source", _uncited_membership, "record"),
     Case("uncited-record-violation", "observation-citing-undescribed-document", _uncited_observation, "record"),
+    Case("citizenship-provision-violation", "provision-without-mode", _provision_without_mode, "provision"),
+    Case("citizenship-provision-violation", "day-in-force-not-in-its-year", _provision_day_not_its_year, "provision"),
 ]
 
 
@@ -382,6 +422,7 @@ SHAPE_CASES = {
     "SourceDocument": _shape_source_document,
     "Labelled": _shape_labelled,
     "CodedProvision": _shape_coded_provision,
+    "CitizenshipProvision": _shape_citizenship_provision,
 }
 
 

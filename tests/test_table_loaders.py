@@ -26,7 +26,7 @@ from rdflib import Dataset
 from rdflib.compare import graph_diff, isomorphic
 
 from mrkg.loaders import read_sources
-from mrkg.loaders.datasets import TABLES, _check_figures, knomad, read_tables, undesa_stock, undesa_totals, \
+from mrkg.loaders.datasets import TABLES, _check_figures, citizenship_law, knomad, read_tables, undesa_stock, undesa_totals, \
     wb_matrices, wdi
 from mrkg.loaders.datasets.figures import TableReport, nquads
 from mrkg.loaders.place_names import PlaceNames
@@ -35,7 +35,7 @@ from mrkg.loaders.strict import InputError
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 TABLES_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tables"
 GOLDEN = TABLES_FIXTURES / "golden"
-FILE_TABLES = (undesa_stock, undesa_totals, wb_matrices, knomad)  # read from files; wdi from rows
+FILE_TABLES = (undesa_stock, undesa_totals, wb_matrices, knomad, citizenship_law)  # read from files; wdi from rows
 STEMS = [stem for module in TABLES for stem in module.FILES]
 
 
@@ -84,7 +84,7 @@ class Excerpts:
         sources = read_sources(root)
         self.figures, self.skipped, self.nquads = {}, {}, {}
         for table in read_tables(sources, tables=FILE_TABLES):
-            self.figures[table.stem] = table.figures
+            self.figures[table.stem] = table.figures or table.provisions  # citizenship law: coded provisions
             self.skipped[table.stem] = table.skipped
             self.nquads[table.stem] = list(table.nquads())
         docs = _documents(sources)

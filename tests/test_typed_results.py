@@ -33,7 +33,8 @@ from mrkg.queries.library import named_queries
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "sources" / "curated"
 QUERIES = named_queries()
-TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies", "regime-between"}
+TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies", "regime-between",
+                 "citizenship-law", "citizenship-history"}
 
 
 def _pandas():

@@ -5,7 +5,9 @@ A table module has ``ID`` (the prefix of its observations' IRIs), ``FILES``
 ``figures(path, stem, places, report)``, an iterator of ``Figure`` tuples
 that reads the file as it is: orientation, missing-value marks, multipliers
 and rows that are not countries are each module's business, stated in its
-docstring. To add a table, copy the file into ``sources/datasets/`` with its
+docstring. A table of coded values instead of figures (citizenship_law) has
+``provisions(path, stem, places, report)`` and ``nquads(provisions, stem, title)``
+in place of ``figures``. To add a table, copy the file into ``sources/datasets/`` with its
 SOURCE.txt, list it in documents.yaml, write the module and append it here.
 
 Unlike curated records, figures never become rdflib objects: at about 1.5
@@ -17,20 +19,20 @@ dump in order, figure by figure: ``figures.sorted_blocks``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from itertools import chain
 
 from mrkg.loaders import Sources, documents, workbooks
-from mrkg.loaders.datasets import knomad, undesa_stock, undesa_totals, wb_matrices, wdi
-from mrkg.loaders.datasets.figures import Figure, TableReport, nquads, sorted_blocks, sorted_nquads
+from mrkg.loaders.datasets import citizenship_law, knomad, undesa_stock, undesa_totals, wb_matrices, wdi
+from mrkg.loaders.datasets.figures import Figure, TableReport, by_subject, nquads, sorted_blocks
 from mrkg.loaders.place_names import PlaceNames
 from mrkg.loaders.strict import Problems
 
-TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad)
+TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad, citizenship_law)
 
 
 @dataclass
 class Table:
-    """The figures read from one dataset file, with what was skipped and why."""
+    """The figures (or coded provisions) read from one dataset file, with what was skipped and why."""
 
     module: object
     stem: str
@@ -39,17 +41,33 @@ class Table:
     title: str
     figures: list[Figure] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    provisions: list = field(default_factory=list)
+
+    @property
+    def loaded(self) -> bool:
+        return bool(self.figures or self.provisions)
 
     def nquads(self):
+        if hasattr(self.module, "provisions"):
+            return self.module.nquads(self.provisions, self.stem, self.title)
         return nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
 
     def sorted_nquads(self):
-        """The lines of ``nquads``, each once, in order, made as they are read (see figures.sorted_nquads)."""
-        return sorted_nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+        """The lines of ``nquads``, each once, in order (see figures.sorted_nquads)."""
+        return chain.from_iterable(lines for _, lines in self.sorted_blocks())
 
     def sorted_blocks(self):
-        """(``"<subject> "``, sorted lines) subject by subject, in order (see figures.sorted_blocks)."""
+        """(``"<subject> "``, sorted lines) subject by subject, in order: a table of figures made as
+        they are read (see figures.sorted_blocks); the coded provisions (~68,000 lines) sorted whole."""
+        if hasattr(self.module, "provisions"):
+            return by_subject(sorted(set(self.nquads())))
         return sorted_blocks(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+
+    def sample_nquads(self, size: int):
+        """The N-Quads of the first ``size`` figures or provisions, for the SHACL check."""
+        if hasattr(self.module, "provisions"):
+            return self.module.nquads(self.provisions[:size], self.stem, self.title)
+        return nquads(self.figures[:size], self.module.ID, self.stem, self.publisher, self.title)
 
 
 def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
@@ -72,6 +90,13 @@ def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
             if not workbooks.check_file(path, shown, problems):
                 continue
             report = TableReport(shown)
+            if hasattr(module, "provisions"):
+                provisions = list(module.provisions(path, stem, places, report))
+                for line, column, message, expected in report.all_problems():
+                    problems.add(shown, line, None, column, message, expected)
+                read.append(Table(module, stem, shown, document.publisher, document.title, [],
+                                  dict(sorted(report.skipped.items())), provisions))
+                continue
             try:
                 figures = list(module.figures(path, stem, places, report))
             except workbooks.unreadable_errors() as error:
