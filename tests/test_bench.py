@@ -286,7 +286,7 @@ def test_targets_treat_a_lower_bound_ratio_as_proof_only_above_the_target():
     assert report.check_targets(result)[-1]["met"] is False
 
 
-def _scaled(ms: float, rows: int | None, stopped: bool = False) -> dict:
+def _timed(ms: float, rows: int | None, stopped: bool = False) -> dict:
     entry = {"name": "q", "kind": "parameterised", "oxigraph_ms": None if stopped else ms, "rows": rows,
              "ratio": None}
     if stopped:
@@ -302,12 +302,12 @@ def _growth_target(x1: dict, x4: dict) -> dict:
 
 
 def test_growth_target_compares_time_growth_with_rows_growth():
-    assert _growth_target(_scaled(2.0, 5), _scaled(8.0, 20))["met"] is True       # 4x time for 4x rows
-    assert _growth_target(_scaled(2.0, 1), _scaled(2.5, 1))["met"] is True        # one row, near-constant
-    slow = _growth_target(_scaled(2.0, 1), _scaled(40.0, 1))                     # 20x time for the same row
+    assert _growth_target(_timed(2.0, 5), _timed(8.0, 20))["met"] is True       # 4x time for 4x rows
+    assert _growth_target(_timed(2.0, 1), _timed(2.5, 1))["met"] is True        # one row, near-constant
+    slow = _growth_target(_timed(2.0, 1), _timed(40.0, 1))                     # 20x time for the same row
     assert slow["met"] is False and slow["failing"] == ["q"] and slow["value"] == 20.0
-    assert _growth_target(_scaled(2.0, 0), _scaled(2.2, 0))["met"] is True        # no rows counts as one
-    assert _growth_target(_scaled(2.0, 5), _scaled(60_000.0, None, stopped=True))["met"] is False
+    assert _growth_target(_timed(2.0, 0), _timed(2.2, 0))["met"] is True        # no rows counts as one
+    assert _growth_target(_timed(2.0, 5), _timed(60_000.0, None, stopped=True))["met"] is False
 
 
 def test_view_and_page_targets_name_the_slow_ones():
