@@ -13,7 +13,11 @@ import json
 import statistics
 import time
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from rdflib import Literal
+from rdflib.namespace import XSD
 
 from mrkg.queries.execute import Result, run_named
 
@@ -21,9 +25,24 @@ from mrkg.queries.execute import Result, run_named
 SAMPLE_ROWS = 2000
 
 
+def comparable(term: Any) -> str | None:
+    """A result term as the parity check compares it: its lexical form, but an xsd:decimal by its
+    value. Oxigraph stores a decimal as a number and gives back its canonical form ("1.2"), rdflib
+    keeps the form the data wrote ("1.20", a source's own precision): the same value, so the same
+    answer. Every other term (integers, dates, strings) must match letter for letter."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        try:
+            return format(Decimal(str(term)).normalize(), "f")
+        except InvalidOperation:
+            return str(term)
+    return str(term)
+
+
 def summarize(result: Result, columns: tuple[str, ...] | list[str]) -> dict:
     """The rows as a multiset of value tuples: count, digest and (when small) the sorted rows."""
-    keys = sorted(json.dumps([row.get(c) for c in columns], ensure_ascii=False) for row in result.strings())
+    keys = sorted(json.dumps([comparable(row.get(c)) for c in columns], ensure_ascii=False) for row in result.rows)
     digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
     return {"rows": len(keys), "digest": digest, "sample": keys if len(keys) <= SAMPLE_ROWS else None}
 

@@ -4,7 +4,8 @@
 every key). Order of work, so that no two measurements overlap:
 
 1. the real ``build()`` of ``sources`` into a temporary store, in a child process;
-2. for each scale factor (x1 is always run; it is the graph itself):
+2. ``mrkg view`` and the server's pages on the built store, in a child (``bench/pages.py``);
+3. for each scale factor (x1 is always run; it is the graph itself):
    a. a child bulk-loads the graph (copies made on the fly) into a fresh Oxigraph store;
    b. every named query runs ``repeat`` times on that store, in a worker process, each bounded by
       ``oxigraph_timeout`` seconds;
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from mrkg.bench import children, scale
+from mrkg.bench import children, pages, scale
 from mrkg.bench.machine import describe_machine
 from mrkg.bench.measure import compare
 from mrkg.bench.workers import OxigraphWorker, RdflibWorker
@@ -170,6 +171,11 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
         from mrkg.graph.store import current
 
         nquads = current(work / "store").dump
+        progress("Timing mrkg view and the server's pages on the built store …")
+        try:
+            waits = children.run_in_child(pages.pages_child, str(work / "store"), repeat)
+        except children.ChildFailed as failed:
+            waits = {"error": str(failed), "views": [], "pages": []}
         runs = [run_scale(nquads, factor, planned, work, repeat, rdflib_max_triples, rdflib_timeout,
                           oxigraph_timeout, progress) for factor in factors]
     real = runs[0]
@@ -193,6 +199,7 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
                   "oxigraph_s": real["oxigraph_load"]["load_s"],
                   "oxigraph_peak_rss_mb": real["oxigraph_load"]["peak_rss_mb"], "ratio": real.get("load_ratio")},
         "queries": real["queries"],
+        "waits": waits,
         "scales": runs,
     }
     result["parity"] = parity_summary(runs)

@@ -179,6 +179,10 @@ class RecentPages:
         while len(self._pages) > self.size:
             self._pages.popitem(last=False)
 
+    def clear(self) -> None:
+        """Forget every page (``mrkg bench`` times pages that evaluate their queries)."""
+        self._pages.clear()
+
 
 def client_of(request: Request) -> str:
     """The client, for fair sharing: its address (uvicorn replaces it with X-Forwarded-For only
@@ -597,7 +601,9 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
             if on_shutdown is not None:
                 on_shutdown()
 
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.recent_pages = recent_pages
+    return app
 
 
 def _views(iri: str, base: str) -> list[tuple[str, str, str]]:
