@@ -208,7 +208,7 @@ def test_golden_graph_of_russia_1996(places):
     output = Graph()
     for s, p, o, _ in cl.quads(provisions, "data_v3.1_country-year", "GLOBALCIT v3.1 (test)"):
         output.add((s, p, o))
-    golden = Graph().parse(FIXTURES / "golden" / "citizenship_law.ttl", format="turtle")
+    golden = Graph().parse(FIXTURES / "tables" / "golden" / "citizenship_law_russia_1996.ttl", format="turtle")
     if not isomorphic(output, golden):
         _, only_golden, only_output = graph_diff(golden, output)
         pytest.fail(f"only in golden:\n{only_golden.serialize(format='nt')}\n"
