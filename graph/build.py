@@ -86,7 +86,7 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     graph_digest = digest(nquads)
     quads = nquads.count(b"\n")
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
-                 {table.stem for table in tables if table.figures} | ({compare.COMPARISONS_GRAPH} if found else set()))
+                 {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
     skipped = {table.file: table.skipped for table in tables}
     info = {"sources": str(sources), "records": records.count(), "figures": figures, "quads": quads,
             "graphs": graphs, "skipped": skipped, "discrepancies": counted,

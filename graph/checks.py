@@ -22,7 +22,6 @@ from typing import Iterable
 
 from rdflib import Dataset, Graph
 
-from mrkg.loaders.datasets.figures import nquads
 from mrkg.ontology import SHAPES_FILE
 from mrkg.queries.library import CHECKS_DIR
 
@@ -100,7 +99,7 @@ SAMPLE = 25  # figures per table whose triples go through SHACL
 def check(dataset: Dataset, tables: Iterable = ()) -> CheckReport:
     data = union_graph(dataset)
     for table in tables:
-        sample = "\n".join(nquads(table.figures[:SAMPLE], table.module.ID, table.stem, table.publisher, table.title))
+        sample = "\n".join(table.sample_nquads(SAMPLE))
         for quad in Dataset().parse(data=sample, format="nquads").quads((None, None, None, None)):
             data.add(quad[:3])
     return CheckReport(check_shapes(data), run_violation_queries(data))

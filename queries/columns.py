@@ -81,6 +81,17 @@ BY_QUERY = {
     ("source-discrepancies", "period_b"): DATE_OR_TEXT,
     ("source-discrepancies", "value_a"): NUMBER_OR_DATE,
     ("source-discrepancies", "value_b"): NUMBER_OR_DATE,
+    # Visa requirements (dataset passport-index-visa)
+    ("visa-requirement", "code"): CODE,
+    ("visa-requirement", "days"): INTEGER,
+    ("visa-free", "code"): CODE,
+    ("visa-free", "days"): INTEGER,
+    ("visa-changes", "before"): CODE,
+    ("visa-changes", "after"): CODE,
+    ("visa-changes", "before_days"): INTEGER,
+    ("visa-changes", "after_days"): INTEGER,
+    ("visa-changes", "from_snapshot"): DATE,
+    ("visa-changes", "to_snapshot"): DATE,
 }
 
 

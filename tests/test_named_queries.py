@@ -30,7 +30,8 @@ ID = "https://w3id.org/mrkg/id/"
 ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "duplicate-candidates", "members", "flows",
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total", "search-index", "rules", "memberships",
-               "instrument-figures", "observation", "document", "partner-years"]
+               "instrument-figures", "observation", "document", "partner-years",
+               "visa-requirement", "visa-free", "visa-changes"]
 
 
 @pytest.fixture(scope="module")
@@ -544,6 +545,10 @@ PARITY = [
     ("document", {"id": "000_e132173a8f0337db"}),
     ("partner-years", {"country": "BLR"}),
     ("partner-years", {"country": "RUS", "direction": "out"}),
+    ("visa-requirement", {"passport": "RUS", "destination": "UKR"}),
+    ("visa-free", {"passport": "TJK"}),
+    ("visa-free", {"passport": "TJK", "on": "2024-06-01"}),
+    ("visa-changes", {"passport": "RUS", "from": "2022-01-01", "to": "2023-12-31"}),
 ]
 
 

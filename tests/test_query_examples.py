@@ -41,7 +41,8 @@ def test_example_returns_rows_on_the_shipped_graph(request, name, example):
         assert rows, f"mrkg query {name} {example} returned no rows"
 
 
-TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies"}
+TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies",
+                 "visa-requirement", "visa-free", "visa-changes"}
 # A review list: empty on the shipped graph once every candidate is decided in curated/matches.yaml
 # (its rows are tested on hand-made records in test_consolidate.py).
 EMPTY_WHEN_REVIEWED = {"duplicate-candidates"}

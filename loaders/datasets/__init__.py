@@ -5,7 +5,9 @@ A table module has ``ID`` (the prefix of its observations' IRIs), ``FILES``
 ``figures(path, stem, places, report)``, an iterator of ``Figure`` tuples
 that reads the file as it is: orientation, missing-value marks, multipliers
 and rows that are not countries are each module's business, stated in its
-docstring. To add a table, copy the file into ``sources/datasets/`` with its
+docstring. A table of observations that are not figures (the visa requirements
+of ``passport_index``) has ``requirements(path, stem, known_places, report)``
+instead and becomes its own table object (``passport_index.VisaTable``). To add a table, copy the file into ``sources/datasets/`` with its
 SOURCE.txt, list it in documents.yaml, write the module and append it here.
 
 Unlike curated records, figures never become rdflib objects: at about 1.5
@@ -19,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mrkg.loaders import Sources, documents, workbooks
-from mrkg.loaders.datasets import knomad, undesa_stock, undesa_totals, wb_matrices, wdi
+from mrkg.loaders.datasets import knomad, passport_index, undesa_stock, undesa_totals, wb_matrices, wdi
 from mrkg.loaders.datasets.figures import Figure, TableReport, nquads
 from mrkg.loaders.place_names import PlaceNames
 from mrkg.loaders.strict import Problems
 
-TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad)
+TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad, passport_index)
 
 
 @dataclass
@@ -39,8 +41,20 @@ class Table:
     figures: list[Figure] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def records(self) -> int:
+        return len(self.figures)
+
+    @property
+    def graph_name(self) -> str:
+        """What names the table's named graph (one per file)."""
+        return self.stem
+
     def nquads(self):
         return nquads(self.figures, self.module.ID, self.stem, self.publisher, self.title)
+
+    def sample_nquads(self, count: int):
+        return nquads(self.figures[:count], self.module.ID, self.stem, self.publisher, self.title)
 
 
 def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
@@ -63,6 +77,9 @@ def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
             if not workbooks.check_file(path, shown, problems):
                 continue
             report = TableReport(shown)
+            if hasattr(module, "requirements"):
+                read.append(_read_requirements(module, path, stem, shown, registry, report, problems))
+                continue
             try:
                 figures = list(module.figures(path, stem, places, report))
             except workbooks.unreadable_errors() as error:
@@ -78,6 +95,22 @@ def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
                               dict(sorted(report.skipped.items()))))
     problems.raise_if_any()
     return read
+
+
+def _read_requirements(module, path: Path, stem: str, shown: str, registry, report: TableReport,
+                       problems: Problems):
+    """A table of requirements (not figures): read, its problems added to ``problems``."""
+    known = {}
+
+    def known_place(place: str) -> bool:
+        if place not in known:
+            known[place] = registry.has("country", place) or registry.has("area", place)
+        return known[place]
+
+    requirements = list(module.requirements(path, stem, known_place, report))
+    for line, column, message, expected in report.all_problems():
+        problems.add(shown, line, None, column, message, expected)
+    return module.VisaTable(stem, shown, requirements, dict(sorted(report.skipped.items())))
 
 
 def _check_figures(figures: list[Figure], registry, report: TableReport) -> None:
