@@ -198,6 +198,45 @@ def _uncited_observation(g: Graph) -> URIRef:
     return row["o"]
 
 
+# Visa requirements: the real graph is built here without the tables, so the cases add the
+# triples of a verbatim excerpt of the 2020-02-07 snapshot (tests/fixtures/visa) first.
+VISA_OBSERVATION = URIRef("https://w3id.org/mrkg/id/observation/passport-index-visa/RUS/EGY/2020-02-07")
+
+
+def _add_visa_excerpt(g: Graph) -> None:
+    from pathlib import Path
+
+    from rdflib import Dataset
+
+    from mrkg.loaders.datasets import passport_index
+    from mrkg.loaders.datasets.figures import TableReport
+
+    path = Path(__file__).resolve().parent / "fixtures" / "visa" / "passport-index-2020-02-07-excerpt.csv"
+    stem = "passport-index-tidy-iso3-2020-02-07"
+    requirements = list(passport_index.requirements(path, stem, lambda place: True, TableReport(str(path))))
+    quads = Dataset().parse(data="\n".join(passport_index.nquads(requirements, stem)), format="nquads")
+    for s_, p_, o_, _ in quads.quads((None, None, None, None)):
+        g.add((s_, p_, o_))
+
+
+def _visa_days_on_arrival(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.add((VISA_OBSERVATION, MRKG.visaFreeDays, Literal(30)))  # days on a visa-on-arrival requirement
+    return VISA_OBSERVATION
+
+
+def _shape_visa_requirement(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.remove((VISA_OBSERVATION, MRKG.visaRequirement, None))
+    return VISA_OBSERVATION
+
+
+def _shape_figure(g: Graph) -> URIRef:
+    row = pick(g, "?o a qb:Observation ; mrkg:measure ?m .")
+    g.remove((row["o"], MRKG.measure, None))  # neither a figure nor a visa requirement
+    return row["o"]
+
+
 VIOLATION_CASES = [
     Case("binding-without-binding-class-violation", "agreement-retyped-non-binding", _binding_retyped, "participation"),
     Case("binding-without-binding-class-violation", "programme-party-in-force", _binding_programme_party,
@@ -220,6 +259,7 @@ VIOLATION_CASES = [
          "class"),
     Case("uncited-record-violation", "membership-without-source", _uncited_membership, "record"),
     Case("uncited-record-violation", "observation-citing-undescribed-document", _uncited_observation, "record"),
+    Case("visa-requirement-violation", "days-on-a-visa-on-arrival", _visa_days_on_arrival, "observation"),
 ]
 
 
@@ -375,6 +415,8 @@ SHAPE_CASES = {
     "Country": _shape_country,
     "SourceDocument": _shape_source_document,
     "Labelled": _shape_labelled,
+    "Figure": _shape_figure,
+    "VisaRequirementObservation": _shape_visa_requirement,
 }
 
 
