@@ -196,7 +196,9 @@ def test_snapshots_are_the_eight_copied_files_in_date_order():
 # --------------------------------------------------------------------------
 
 def rows(store, name, **params):
-    return mrkg.query(name, store=store, **params).strings()
+    """The rows as strings, with an entity column (destination) as its code."""
+    return [{column: value.rsplit("/", 1)[1] if column == "destination" else value for column, value in row.items()}
+            for row in mrkg.query(name, store=store, **params).strings()]
 
 
 @pytest.mark.slow
