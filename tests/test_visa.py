@@ -256,3 +256,32 @@ def test_visa_changes_of_the_russian_passport(full_store):
     latest = rows(full_store, "visa-changes", passport="RUS", **{"from": "2025-01-05", "to": "2025-01-20"})
     assert all({r["before"], r["after"]} not in ({"electronic-authorisation", "eta"},
                                                   {"electronic-authorisation", "e-visa"}) for r in latest)
+
+
+# --------------------------------------------------------------------------
+# The network view
+# --------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_visa_view_edges_are_what_visa_free_answers(full_store, tmp_path):
+    import re
+
+    from mrkg.queries.execute import OxigraphEngine
+    from mrkg.views import page
+    from mrkg.views import visa as visa_view
+
+    view = visa_view.build(OxigraphEngine.open(full_store), on="2024-06-01")
+    assert set(view.nodes) == set(visa.SCOPE)
+    edges = {(edge.source, edge.target): edge for edge in view.edges}
+    # 2024-01-05 file: RUS,KAZ,90 and TJK,KAZ,30 (line 34714); RUS,UKR visa required (line 29042): no edge
+    assert (edges[("RUS", "KAZ")].category, edges[("RUS", "KAZ")].label) == ("visa-free", "90 days")
+    assert edges[("TJK", "KAZ")].label == "30 days"
+    assert ("RUS", "UKR") not in edges and ("ARM", "AZE") not in edges  # visa required; no admission
+    assert all(edge.directed for edge in view.edges)
+    expected = {(r["destination"]) for r in rows(full_store, "visa-free", passport="GEO", on="2024-06-01")
+                if r["destination"] in visa.SCOPE}
+    assert {target for source, target in edges if source == "GEO"} == expected
+    out = tmp_path / "visa.html"
+    page.write(view, out, None)
+    html = out.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=['\"]?(https?:)?//", html)  # offline: nothing fetched
