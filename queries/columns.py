@@ -92,6 +92,9 @@ BY_QUERY = {
     ("visa-changes", "after_days"): INTEGER,
     ("visa-changes", "from_snapshot"): DATE,
     ("visa-changes", "to_snapshot"): DATE,
+    ("visa-free-into", "passport"): ENTITY,
+    ("visa-free-into", "code"): CODE,
+    ("visa-free-into", "days"): INTEGER,
 }
 
 

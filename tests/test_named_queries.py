@@ -31,7 +31,7 @@ ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "dupl
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total", "search-index", "rules", "memberships",
                "instrument-figures", "observation", "document", "partner-years",
-               "visa-requirement", "visa-free", "visa-changes"]
+               "visa-requirement", "visa-free", "visa-changes", "visa-free-into"]
 
 
 @pytest.fixture(scope="module")
@@ -549,6 +549,7 @@ PARITY = [
     ("visa-free", {"passport": "TJK"}),
     ("visa-free", {"passport": "TJK", "on": "2024-06-01"}),
     ("visa-changes", {"passport": "RUS", "from": "2022-06-01", "to": "2023-06-01"}),
+    ("visa-free-into", {"destination": "KAZ", "on": "2024-06-01"}),
 ]
 
 

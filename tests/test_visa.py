@@ -285,3 +285,29 @@ def test_visa_view_edges_are_what_visa_free_answers(full_store, tmp_path):
     page.write(view, out, None)
     html = out.read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=['\"]?(https?:)?//", html)  # offline: nothing fetched
+
+
+@pytest.mark.slow
+def test_passports_entering_kazakhstan_visa_free(full_store):
+    # 2024-01-05 file: TJK,KAZ,30 (line 34714); RUS,KAZ,90
+    result = [{**r, "passport": r["passport"].rsplit("/", 1)[1]}
+              for r in mrkg.query("visa-free-into", store=full_store, destination="KAZ", on="2024-06-01").strings()]
+    by_passport = {r["passport"]: (r["code"], r["days"], r["date"]) for r in result}
+    assert by_passport["TJK"] == ("visa-free", "30", "2024-01-05")
+    assert by_passport["RUS"] == ("visa-free", "90", "2024-01-05")
+    with (DATASET / f"{STEM_2024}.csv").open(encoding="utf-8") as handle:
+        expected = {line.split(",")[0] for line in handle if line.split(",")[1] == "KAZ"
+                    and line.strip().split(",")[2] not in ("-1", "visa required", "e-visa", "no admission", "covid ban")}
+    assert set(by_passport) == expected
+
+
+@pytest.mark.slow
+def test_country_profile_has_the_visa_sections(full_store):
+    from mrkg.endpoint.profiles import PROFILES, by_name, run_sections
+    from mrkg.queries.execute import OxigraphEngine
+
+    engine = OxigraphEngine.open(full_store)
+    sections = by_name(run_sections(lambda: engine, PROFILES["country"], "TJK", {}))
+    assert {"visa-free", "visa-free-into"} <= set(sections)
+    assert sections["visa-free"]["href"] == "/queries/visa-free?passport=TJK"
+    assert sections["visa-free"]["rows"] and sections["visa-free-into"]["rows"]
