@@ -10,7 +10,7 @@
     mrkg list countries|organisations|instruments|programmes|measures|sources
     mrkg serve [--host 127.0.0.1] [--port 8000] [--timeout S] [--max-rows N] [--workers N] [--base IRI]
                [--memory-limit MIB] [--per-client N] [--max-connections N] [--header-timeout S] ...
-    mrkg view agreements|flows|country|organisation [SUBJECT] [options] --out FILE.html
+    mrkg view agreements|flows|country|organisation|visa [SUBJECT] [options] --out FILE.html
     mrkg network stats|export [--graph agreements|flows] [--on DATE] [--measure ID] [--year YYYY] [--source ID]
     mrkg bench [--sources DIR] [--scales 1,4,16] [--repeat 5] [--rdflib-max-triples N]
                [--rdflib-timeout S] [--oxigraph-timeout S] [--format table|json] [--out FILE]
@@ -475,6 +475,7 @@ def parser() -> argparse.ArgumentParser:
     view.add_argument("--on", metavar="DATE", help="agreements, country, organisation: the date (YYYY-MM-DD; "
                                                    "default today)")
     view.add_argument("--organisation", metavar="ID", help="agreements: instruments of this organisation")
+    view.add_argument("--states", metavar="ISO3,...", help="visa: the states shown (default: the former Soviet republics)")
     view.add_argument("--type", metavar="TYPE", help="agreements: instrument type (treaty, agreement, ...)")
     view.add_argument("--area", metavar="AREA", help="agreements: policy area (labour-migration, ...)")
     view.add_argument("--measure", metavar="ID", help="flows (required), country: a bilateral measure "

@@ -52,6 +52,7 @@ PROFILES = {
                                    Section("partner-years", "country",
                                            each=("top-partners", ("measure", "source", "year"))),
                                    Section("roles", "country"), Section("programmes", "country"),
+                                   Section("visa-free", "passport"), Section("visa-free-into", "destination"),
                                    Section("citizenship-law", "country"))),
     "organisation": Profile("organisation", (Section("memberships", "organisation"),
                                              Section("instruments", "organisation"))),

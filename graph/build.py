@@ -86,7 +86,7 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     curated = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
                     curated_lines, dataset)
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
-                 {table.stem for table in tables if table.loaded} | ({compare.COMPARISONS_GRAPH} if found else set()))
+                 {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
     del dataset  # about 150 MB that the load can use
     lines = sorted_lines(curated, tables, compare.nquads(found))
     skipped = {table.file: table.skipped for table in tables}

@@ -276,3 +276,24 @@ class MRKG(DefinedNamespace):
     provisionCode: URIRef
     provisionExists: URIRef
     residenceYears: URIRef
+
+    # Visa requirements (dataset passport-index-visa, loaders/datasets/passport_index.py)
+    CovidEntryBan: URIRef
+    EVisa: URIRef
+    ElectronicAuthorisation: URIRef
+    ElectronicTravelAuthorisation: URIRef
+    NoAdmission: URIRef
+    VisaFree: URIRef
+    VisaOnArrival: URIRef
+    VisaRequired: URIRef
+    VisaRequirement: URIRef
+    VisaRequirementObservation: URIRef
+    nextScrapeDate: URIRef
+    passportState: URIRef
+    scrapeDate: URIRef
+    sourceValue: URIRef
+    visaDestination: URIRef
+    visaFreeDays: URIRef
+    visaRequirement: URIRef
+    visaRequirementStructure: URIRef
+    visaRequirements: URIRef

@@ -58,11 +58,14 @@ def _value(term) -> str:
 
 
 def write_observations(store: ox.Store, path: Path) -> int:
-    """Write every ``qb:Observation`` of the store to ``path``; returns the number of rows."""
+    """Write every ``qb:Observation`` that is a figure to ``path``; returns the number of rows."""
     wanted = {str(predicate): column for column, predicate in COLUMNS.items()}
+    # Visa requirements are observations of a concept, not figures: no measure, value or unit to tabulate.
+    not_figures = {quad.subject.value for quad in store.quads_for_pattern(
+        None, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(str(MRKG.VisaRequirementObservation)))}
     observations = sorted({quad.subject.value for quad in store.quads_for_pattern(
         None, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(str(QB.Observation)))
-        if isinstance(quad.subject, ox.NamedNode)})
+        if isinstance(quad.subject, ox.NamedNode)} - not_figures)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)

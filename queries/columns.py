@@ -92,6 +92,20 @@ BY_QUERY = {
                             ("residence_years", INTEGER))},
     ("citizenship-law", "mode"): CODE,
     ("citizenship-history", "mode"): ENTITY,
+    # Visa requirements (dataset passport-index-visa)
+    ("visa-requirement", "code"): CODE,
+    ("visa-requirement", "days"): INTEGER,
+    ("visa-free", "code"): CODE,
+    ("visa-free", "days"): INTEGER,
+    ("visa-changes", "before"): CODE,
+    ("visa-changes", "after"): CODE,
+    ("visa-changes", "before_days"): INTEGER,
+    ("visa-changes", "after_days"): INTEGER,
+    ("visa-changes", "from_snapshot"): DATE,
+    ("visa-changes", "to_snapshot"): DATE,
+    ("visa-free-into", "passport"): ENTITY,
+    ("visa-free-into", "code"): CODE,
+    ("visa-free-into", "days"): INTEGER,
 }
 
 

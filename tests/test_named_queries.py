@@ -31,7 +31,8 @@ ALL_QUERIES = ["agreements-binding", "agreements-of", "parties", "claims", "dupl
                "source-discrepancies", "timeline", "programmes", "figures", "instrument", "instruments",
                "roles", "zones", "stock", "top-partners", "group-total", "search-index", "rules", "memberships",
                "instrument-figures", "observation", "document", "partner-years", "regime-between",
-               "labour-agreements", "citizenship-law", "citizenship-history"]
+               "labour-agreements", "citizenship-law", "citizenship-history",
+               "visa-requirement", "visa-free", "visa-changes", "visa-free-into"]
 
 
 @pytest.fixture(scope="module")
@@ -563,6 +564,11 @@ PARITY = [
     ("citizenship-law", {"country": "KAZ"}),
     ("citizenship-law", {"country": "RUS", "year": "2020", "all": "yes"}),
     ("citizenship-history", {"country": "RUS", "mode": "A06b"}),
+    ("visa-requirement", {"passport": "RUS", "destination": "UKR"}),
+    ("visa-free", {"passport": "TJK"}),
+    ("visa-free", {"passport": "TJK", "on": "2024-06-01"}),
+    ("visa-changes", {"passport": "RUS", "from": "2022-06-01", "to": "2023-06-01"}),
+    ("visa-free-into", {"destination": "KAZ", "on": "2024-06-01"}),
 ]
 
 

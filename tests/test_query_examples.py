@@ -42,7 +42,8 @@ def test_example_returns_rows_on_the_shipped_graph(request, name, example):
 
 
 TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies", "regime-between",
-                 "citizenship-law", "citizenship-history"}
+                 "citizenship-law", "citizenship-history",
+                 "visa-requirement", "visa-free", "visa-changes", "visa-free-into"}
 # A review list: empty on the shipped graph once every candidate is decided in curated/matches.yaml
 # (its rows are tested on hand-made records in test_consolidate.py).
 EMPTY_WHEN_REVIEWED = {"duplicate-candidates"}

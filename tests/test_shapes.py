@@ -234,6 +234,43 @@ def _shape_citizenship_provision(g: Graph) -> URIRef:
     provision = _with_citizenship_provisions(g)
     g.add((provision, MRKG.provisionCode, Literal(3)))  # maxCount 1
     return provision
+# Visa requirements: the real graph is built here without the tables, so the cases add the
+# triples of a verbatim excerpt of the 2020-02-07 snapshot (tests/fixtures/visa) first.
+VISA_OBSERVATION = URIRef("https://w3id.org/mrkg/id/observation/passport-index-visa/RUS/EGY/2020-02-07")
+
+
+def _add_visa_excerpt(g: Graph) -> None:
+    from pathlib import Path
+
+    from rdflib import Dataset
+
+    from mrkg.loaders.datasets import passport_index
+    from mrkg.loaders.datasets.figures import TableReport
+
+    path = Path(__file__).resolve().parent / "fixtures" / "visa" / "passport-index-2020-02-07-excerpt.csv"
+    stem = "passport-index-tidy-iso3-2020-02-07"
+    requirements = list(passport_index.requirements(path, stem, lambda place: True, TableReport(str(path))))
+    quads = Dataset().parse(data="\n".join(passport_index.nquads(requirements, stem)), format="nquads")
+    for s_, p_, o_, _ in quads.quads((None, None, None, None)):
+        g.add((s_, p_, o_))
+
+
+def _visa_days_on_arrival(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.add((VISA_OBSERVATION, MRKG.visaFreeDays, Literal(30)))  # days on a visa-on-arrival requirement
+    return VISA_OBSERVATION
+
+
+def _shape_visa_requirement(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.remove((VISA_OBSERVATION, MRKG.visaRequirement, None))
+    return VISA_OBSERVATION
+
+
+def _shape_figure(g: Graph) -> URIRef:
+    row = pick(g, "?o a qb:Observation ; mrkg:measure ?m .")
+    g.remove((row["o"], MRKG.measure, None))  # neither a figure nor a visa requirement
+    return row["o"]
 
 
 VIOLATION_CASES = [
@@ -260,6 +297,7 @@ VIOLATION_CASES = [
     Case("uncited-record-violation", "observation-citing-undescribed-document", _uncited_observation, "record"),
     Case("citizenship-provision-violation", "provision-without-mode", _provision_without_mode, "provision"),
     Case("citizenship-provision-violation", "day-in-force-not-in-its-year", _provision_day_not_its_year, "provision"),
+    Case("visa-requirement-violation", "days-on-a-visa-on-arrival", _visa_days_on_arrival, "observation"),
 ]
 
 
@@ -423,6 +461,8 @@ SHAPE_CASES = {
     "Labelled": _shape_labelled,
     "CodedProvision": _shape_coded_provision,
     "CitizenshipProvision": _shape_citizenship_provision,
+    "Figure": _shape_figure,
+    "VisaRequirementObservation": _shape_visa_requirement,
 }
 
 

@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "sources" / "curated"
 QUERIES = named_queries()
 TABLE_QUERIES = {"stock", "top-partners", "group-total", "source-discrepancies", "regime-between",
-                 "citizenship-law", "citizenship-history"}
+                 "citizenship-law", "citizenship-history", "visa-requirement", "visa-free", "visa-changes",
+                 "visa-free-into"}
 
 
 def _pandas():

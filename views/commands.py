@@ -14,7 +14,7 @@ from pathlib import Path
 from mrkg.loaders import instruments as instrument_vocabulary
 from mrkg.queries.library import BINDERS, QueryError
 
-VIEW_KINDS = ("agreements", "flows", "country", "organisation")
+VIEW_KINDS = ("agreements", "flows", "country", "organisation", "visa")
 
 
 def _date(value: str | None) -> dt.date:
@@ -64,7 +64,7 @@ def _out_path(value: str) -> Path:
 
 def build_view(engine, args):
     """The ViewGraph and the node to centre for ``args.kind``."""
-    from mrkg.views import agreements, country, flows, organisation
+    from mrkg.views import agreements, country, flows, organisation, visa
 
     if args.kind == "agreements":
         extra = [f"{name}: {value}" for name, value in
@@ -88,6 +88,10 @@ def build_view(engine, args):
                              measure, _year(args.year), _optional("source", args.source), args.source,
                              args.top or 5)
         return view, f"country:{code}"
+    if args.kind == "visa":
+        states = visa.DEFAULT_STATES if not args.states else tuple(
+            str(BINDERS["country"](code.strip())).rsplit("/", 1)[1] for code in args.states.split(",") if code.strip())
+        return visa.build(engine, states, str(_date(args.on)) if args.on else None), None
     if not args.subject:
         raise QueryError("view organisation needs an identifier, e.g. `mrkg view organisation eaeu --out eaeu.html`")
     return organisation.build(engine, BINDERS["organisation"](args.subject), args.subject, _date(args.on)), \
@@ -100,15 +104,17 @@ def _check_options(args) -> None:
         "flows": {"measure", "year", "source", "top", "min", "all"},
         "country": {"on", "measure", "year", "source", "top"},
         "organisation": {"on"},
+        "visa": {"on", "states"},
     }[args.kind]
-    given = {name for name in ("on", "organisation", "type", "area", "measure", "year", "source", "top", "min", "all")
-             if getattr(args, name) not in (None, False)}
+    given = {name for name in ("on", "organisation", "type", "area", "measure", "year", "source", "top", "min", "all",
+                               "states")
+             if getattr(args, name, None) not in (None, False)}
     if given - allowed:
         raise QueryError(f"view {args.kind} takes no --{', --'.join(sorted(given - allowed))}; "
                          f"it takes {', '.join('--' + name for name in sorted(allowed))}")
     if args.all and args.top is not None:
         raise QueryError("give --top N or --all, not both")
-    if args.kind in ("agreements", "flows") and args.subject:
+    if args.kind in ("agreements", "flows", "visa") and args.subject:
         raise QueryError(f"view {args.kind} takes no positional argument (got {args.subject!r})")
 
 

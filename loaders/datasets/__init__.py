@@ -7,7 +7,10 @@ that reads the file as it is: orientation, missing-value marks, multipliers
 and rows that are not countries are each module's business, stated in its
 docstring. A table of coded values instead of figures (citizenship_law) has
 ``provisions(path, stem, places, report)`` and ``nquads(provisions, stem, title)``
-in place of ``figures``. To add a table, copy the file into ``sources/datasets/`` with its
+in place of ``figures``; a table of observations that are not figures (the visa
+requirements of ``passport_index``) has ``requirements(path, stem, known_places,
+report)`` instead and becomes its own table object (``passport_index.VisaTable``).
+To add a table, copy the file into ``sources/datasets/`` with its
 SOURCE.txt, list it in documents.yaml, write the module and append it here.
 
 Unlike curated records, figures never become rdflib objects: at about 1.5
@@ -22,12 +25,13 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from mrkg.loaders import Sources, documents, workbooks
-from mrkg.loaders.datasets import citizenship_law, knomad, undesa_stock, undesa_totals, wb_matrices, wdi
+from mrkg.loaders.datasets import (citizenship_law, knomad, passport_index, undesa_stock, undesa_totals,
+                                   wb_matrices, wdi)
 from mrkg.loaders.datasets.figures import Figure, TableReport, by_subject, nquads, sorted_blocks
 from mrkg.loaders.place_names import PlaceNames
 from mrkg.loaders.strict import Problems
 
-TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad, citizenship_law)
+TABLES = (undesa_stock, undesa_totals, wb_matrices, wdi, knomad, citizenship_law, passport_index)
 
 
 @dataclass
@@ -44,8 +48,13 @@ class Table:
     provisions: list = field(default_factory=list)
 
     @property
-    def loaded(self) -> bool:
-        return bool(self.figures or self.provisions)
+    def records(self) -> int:
+        return len(self.figures) + len(self.provisions)
+
+    @property
+    def graph_name(self) -> str:
+        """What names the table's named graph (one per file)."""
+        return self.stem
 
     def nquads(self):
         if hasattr(self.module, "provisions"):
@@ -97,6 +106,9 @@ def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
                 read.append(Table(module, stem, shown, document.publisher, document.title, [],
                                   dict(sorted(report.skipped.items())), provisions))
                 continue
+            if hasattr(module, "requirements"):
+                read.append(_read_requirements(module, path, stem, shown, registry, report, problems))
+                continue
             try:
                 figures = list(module.figures(path, stem, places, report))
             except workbooks.unreadable_errors() as error:
@@ -112,6 +124,22 @@ def read_tables(sources: Sources, tables=TABLES) -> list[Table]:
                               dict(sorted(report.skipped.items()))))
     problems.raise_if_any()
     return read
+
+
+def _read_requirements(module, path: Path, stem: str, shown: str, registry, report: TableReport,
+                       problems: Problems):
+    """A table of requirements (not figures): read, its problems added to ``problems``."""
+    known = {}
+
+    def known_place(place: str) -> bool:
+        if place not in known:
+            known[place] = registry.has("country", place) or registry.has("area", place)
+        return known[place]
+
+    requirements = list(module.requirements(path, stem, known_place, report))
+    for line, column, message, expected in report.all_problems():
+        problems.add(shown, line, None, column, message, expected)
+    return module.VisaTable(stem, shown, requirements, dict(sorted(report.skipped.items())))
 
 
 def _check_figures(figures: list[Figure], registry, report: TableReport) -> None:
