@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import chain
+from pathlib import Path
 
 from mrkg.loaders import Sources, documents, workbooks
 from mrkg.loaders.datasets import (citizenship_law, knomad, passport_index, undesa_stock, undesa_totals,
