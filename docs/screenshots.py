@@ -45,6 +45,7 @@ SHOTS = [
     ViewShot("flows", ("flows", "--measure", "migrant-stock", "--year", "2019", "--source", "un-desa", "--top", "80")),
     ViewShot("country", ("country", "KAZ", "--on", "2015-01-01")),
     ViewShot("organisation", ("organisation", "eaeu", "--on", "2016-01-01")),
+    ViewShot("visa", ("visa", "--on", "2024-06-01")),
     PageShot("queries", "/queries"),
     PageShot("profile-country", "/id/country/KAZ?on=2015-01-01"),
     PageShot("profile-instrument", "/id/instrument/icmw"),
