@@ -326,6 +326,13 @@ def test_groups_are_organisations_and_title_families(engine):
      "Trade agreement: CIS Common Agrarian Market (CAM) (1998)", None),
     ("Decision of the Council of Heads of States of the Commonwealth of Independent States on coordination", {},
      "Decision of the Council of Heads of States of the…", None),
+    # The labour agreements' titles: "Between", governments named, many capitalised words and no
+    # abbreviation (the agreements view hung in the old abbreviation pattern on these titles).
+    ("Agreement Between the Government of the Russian Federation and the Government of the Republic of Tajikistan "
+     "on Employment and Protection of the Rights of Citizens of the Russian Federation in the Republic of Tajikistan",
+     {"RUS": "Russian Federation", "TJK": "Tajikistan"}, "Agreement RUS–TJK on Employment and Protection of the…",
+     "Agreement on Employment and Protection of the Rights of Citizens of the Russian Federation in the Republic of "
+     "Tajikistan"),
 ])
 def test_short_titles(title, parties, label, family):
     from mrkg.views.labels import short_title

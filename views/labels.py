@@ -15,11 +15,15 @@ from dataclasses import dataclass
 LIMIT = 56  # characters: at most three lines of a node label
 
 # "<what> between|among <parties><rest>", the rest starting where the party names end.
-_PARTIES = re.compile(r"^(?P<stem>.+?) (?:between|among) (?P<parties>.+?)(?P<rest>(?: on | in |: | \().*)?$")
-# Words that may stand between party names: "the Republic of Belarus and the Russian Federation".
-_FILLER = re.compile(r"\b(?:the|republic|of|and)\b|[,\s]+", re.IGNORECASE)
+_PARTIES = re.compile(r"^(?P<stem>.+?) (?:between|among|Between|Among) (?P<parties>.+?)(?P<rest>(?: on | in |: | \().*)?$")
+# Words that may stand between party names: "the Republic of Belarus and the Russian Federation",
+# "the Government of the Russian Federation and the Government of the Republic of Tajikistan".
+_FILLER = re.compile(r"\b(?:the|republic|of|and|government)\b|[,\s]+", re.IGNORECASE)
 # "Commonwealth of Independent States (CIS)" -> "CIS".
-_ABBREVIATED = re.compile(r"(?:[A-Z][\w-]*(?: (?:of|and|the|for))?[ ,]?)+ \((?P<abbr>[A-Z]{2,6})\)")
+# Each word ends at its separator, so the words of a name split one way only (the earlier "[ ,]?"
+# let a run of capitals split every way: exponential backtracking on long titles without an
+# abbreviation, such as the labour agreements' "Agreement Between the Government of ...").
+_ABBREVIATED = re.compile(r"(?:[A-Z][\w-]*(?: (?:of|and|the|for))?,? )+\((?P<abbr>[A-Z]{2,6})\)")
 _YEAR = re.compile(r" \((?:1[89]|20)\d\d\)$")
 
 
