@@ -16,9 +16,8 @@
     edges.forEach(function (e) { if (edgeShown(e)) { tied.add(e.from); tied.add(e.to); } });
   }
   if (slider) { countTies(); }
-  var nodeView = new vis.DataView(nodes, { filter: function (n) {
-    return !hidden.kind.has(n.kind) && (tied === null || tied.has(n.id));
-  } });
+  function nodeShown(n) { return !hidden.kind.has(n.kind) && (tied === null || tied.has(n.id)); }
+  var nodeView = new vis.DataView(nodes, { filter: nodeShown });
   var edgeView = new vis.DataView(edges, { filter: edgeShown });
   var network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView },
                                  data.options);
@@ -31,10 +30,14 @@
   // Groups (instruments adopted within one organisation, or of one family) start collapsed; a click
   // on a group opens it and it stays open.
   var opened = new Set();
+  // The groups collapsed now. vis-network's isCluster logs "Node does not exist" for an id it does not
+  // know, such as a group left open because fewer than two of its nodes are drawn on the chosen date.
+  var collapsed = new Set();
   function collapseGroups() {
     data.clusters.forEach(function (group) {
       if (opened.has(group.id)) { return; }
-      var inside = nodeView.getIds({ filter: function (n) { return n.cluster === group.id; } });
+      // Counted on the nodes drawn now (after the type filters and the date slider).
+      var inside = nodes.getIds({ filter: function (n) { return n.cluster === group.id && nodeShown(n); } });
       if (inside.length < 2) { return; }
       network.cluster({
         joinCondition: function (options) { return options.cluster === group.id; },
@@ -42,15 +45,17 @@
                                  shape: "square", color: "#f28e2b", borderWidth: 3, size: 22,
                                  font: { size: 15, strokeWidth: 3, strokeColor: "#ffffff" }, kind: "group" }
       });
+      collapsed.add(group.id);
     });
   }
-  function openGroups() {
-    data.clusters.forEach(function (group) { if (network.isCluster(group.id)) { network.openCluster(group.id); } });
+  function openGroup(id) {
+    if (collapsed.has(id)) { network.openCluster(id); collapsed.delete(id); }
   }
+  function openGroups() { Array.from(collapsed).forEach(openGroup); }
   state.collapsed = function () {
-    return data.clusters.map(function (g) { return g.id; }).filter(function (id) { return network.isCluster(id); });
+    return data.clusters.map(function (g) { return g.id; }).filter(function (id) { return collapsed.has(id); });
   };
-  state.openGroup = function (id) { opened.add(id); network.openCluster(id); };
+  state.openGroup = function (id) { opened.add(id); openGroup(id); };
   function refresh() {
     openGroups();
     if (slider) { countTies(); }
@@ -105,7 +110,7 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length && network.isCluster(params.nodes[0])) {
+    if (params.nodes.length && collapsed.has(params.nodes[0])) {
       state.openGroup(params.nodes[0]);
     } else if (params.nodes.length) {
       var node = nodes.get(params.nodes[0]);
