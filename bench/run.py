@@ -4,7 +4,8 @@
 every key). Order of work, so that no two measurements overlap:
 
 1. the real ``build()`` of ``sources`` into a temporary store, in a child process;
-2. ``mrkg view`` and the server's pages on the built store, in a child (``bench/pages.py``);
+2. ``mrkg view`` and the server's pages on the built store, in a child (``bench/pages.py``), then
+   the store's own unit costs (``bench/floor.py``), in another;
 3. for each scale factor (x1 is always run; it is the graph itself):
    a. a child bulk-loads the graph (copies made on the fly) into a fresh Oxigraph store;
    b. every named query runs ``repeat`` times on that store, in a worker process, each bounded by
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from mrkg.bench import children, pages, scale
+from mrkg.bench import children, floor, pages, scale
 from mrkg.bench.machine import describe_machine
 from mrkg.bench.measure import compare
 from mrkg.bench.workers import OxigraphWorker, RdflibWorker
@@ -83,7 +84,7 @@ def _measure(worker, planned: list[Planned], repeat: int, timeout_s: float, labe
 
 def _query_entry(item: Planned, oxigraph: dict | None, rdflib: dict | None, rdflib_reason: str | None) -> dict:
     entry = {"name": item.query.name, "params": item.params,
-             "kind": "parameterised" if item.parameterised else "whole-graph"}
+             "kind": "parameterised" if item.parameterised else "whole-graph", "columns": len(item.query.columns)}
     if item.skipped:
         return {**entry, "skipped": item.skipped, "rows": None, "oxigraph_ms": None, "rdflib_ms": None,
                 "ratio": None, "parity": None}
@@ -176,6 +177,11 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
             waits = children.run_in_child(pages.pages_child, str(work / "store"), repeat)
         except children.ChildFailed as failed:
             waits = {"error": str(failed), "views": [], "pages": []}
+        progress("Measuring the store's own costs (index lookup, decoding and converting a cell) …")
+        try:
+            store_costs = children.run_in_child(floor.floor_child, str(work / "store"))
+        except children.ChildFailed as failed:
+            store_costs = {"error": str(failed)}
         runs = [run_scale(nquads, factor, planned, work, repeat, rdflib_max_triples, rdflib_timeout,
                           oxigraph_timeout, progress) for factor in factors]
     real = runs[0]
@@ -200,6 +206,7 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
                   "oxigraph_peak_rss_mb": real["oxigraph_load"]["peak_rss_mb"], "ratio": real.get("load_ratio")},
         "queries": real["queries"],
         "waits": waits,
+        "store_costs": store_costs,
         "scales": runs,
     }
     result["parity"] = parity_summary(runs)

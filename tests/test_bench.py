@@ -197,6 +197,29 @@ def test_result_has_the_required_keys_and_types(result):
     assert [v["view"] for v in result["waits"]["views"]] == [label for label, _, _ in pages.VIEWS]
 
 
+def test_store_costs_are_measured_on_the_built_store(result):
+    costs = result["store_costs"]
+    assert costs["figures"] > 0 and costs["cells"] == 2 * costs["figures"]
+    for key in ("lookup_us", "decode_us", "convert_us"):
+        assert isinstance(costs[key], float) and costs[key] >= 0
+    entry = next(e for e in result["queries"] if e["name"] == "flows")
+    assert entry["columns"] == len(named_queries()["flows"].columns)
+    assert report.answer_floor(result, entry) == round(entry["rows"] * entry["columns"] * costs["decode_us"] / 1000, 2)
+    assert "The store's own costs" in report.render_table(result)
+
+
+def test_a_query_whose_answer_floor_exceeds_its_target_is_store_bound():
+    costs = {"figures": 1, "cells": 2, "lookup_us": 5.0, "decode_us": 2.0, "convert_us": 3.0}
+    big = {**_entry("big", "whole-graph", 900.0, 40.0), "rows": 10_000, "columns": 17}     # 340 ms floor
+    small = {**_entry("small", "whole-graph", 300.0, 40.0), "rows": 100, "columns": 5}     # 1 ms floor
+    result = {"build_seconds": 1.0, "peak_rss_mb": 1.0, "queries": [big, small], "store_costs": costs}
+    (target,) = [t for t in report.check_targets(result) if t["target"].startswith("whole-graph")]
+    assert target["failing"] == ["big", "small"] and target["store_bound"] == ["big"]
+    del result["store_costs"]
+    (target,) = [t for t in report.check_targets(result) if t["target"].startswith("whole-graph")]
+    assert target["store_bound"] == []
+
+
 def test_one_entry_per_named_query(result):
     names = sorted([*named_queries(), SLOW.name])
     assert sorted(e["name"] for e in result["queries"]) == names
