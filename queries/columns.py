@@ -30,7 +30,7 @@ NUMBER_OR_DATE = "number-or-date"
 KIND_DOCS = {
     TEXT: ("str", "object", "a label, note, locator or other text"),
     CODE: ("str", "object", "an identifier written as a literal (instrument id, ISO 3166 alpha-3 code)"),
-    CODES: ("str", "object", "several identifiers in one cell, separated by spaces or commas"),
+    CODES: ("str", "object", "several identifiers in one cell, separated by spaces or commas, in alphabetical order"),
     ENTITY: ("str + `<col>_iri`", "object + `<col>_iri`",
              "an IRI, shown as its code (`BLR`, `net-migration`, `mrkg:Programme`); the IRI is in `<col>_iri`"),
     INTEGER: ("int", "int64 (Int64 when the column has blanks)", "a whole number"),

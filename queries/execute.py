@@ -27,7 +27,7 @@ from rdflib.namespace import XSD
 
 from mrkg.ontology.namespace import PREFIXES
 from mrkg.queries import typed
-from mrkg.queries.columns import column_kinds
+from mrkg.queries.columns import CODES, column_kinds
 
 
 def to_rdflib(term: Any):
@@ -331,7 +331,24 @@ def run_named(engine, query, bindings: dict[str, Any]) -> Result:
     if query.limit is not None:
         rows = _limited(rows, query.limit, bindings)
     kinds = column_kinds(query)
-    return Result(columns, [{c: row.get(c) for c in columns} for row in rows], kinds={c: kinds[c] for c in columns})
+    lists = [c for c in columns if kinds[c] == CODES]
+    rows = [{c: row.get(c) for c in columns} for row in rows]
+    for row in rows:
+        for column in lists:
+            row[column] = sorted_codes(row[column])
+    return Result(columns, rows, kinds={c: kinds[c] for c in columns})
+
+
+def sorted_codes(term: Any) -> Any:
+    """A cell of several identifiers (a GROUP_CONCAT) with them in alphabetical order: SPARQL leaves the
+    order of GROUP_CONCAT open, and Oxigraph and rdflib gave group-total's members in different orders."""
+    if not isinstance(term, Literal) or term.datatype is not None:
+        return term
+    text = str(term)
+    separator = next((s for s in (", ", ",", " ") if s in text), None)
+    if separator is None:
+        return term
+    return Literal(separator.join(sorted(text.split(separator))), lang=term.language)
 
 
 def _limited(rows: list[dict], limit, bindings: dict[str, Any]) -> list[dict]:

@@ -21,10 +21,10 @@ their type and bound to the query's ``?name`` variable as RDF terms (initial
 bindings: rdflib's initBindings, a VALUES block of serialised terms for
 Oxigraph, see ``execute``); user text is never pasted into the query. A list
 type binds ``?name`` to one literal " A B C " that the query tests with
-CONTAINS. A pair (two different countries) binds ``?name`` the same way and
-also ``?name_first`` and ``?name_second`` to the two codes in alphabetical
-order: a part of the query that must look a country up (rather than test
-each candidate with CONTAINS) starts from those, which Oxigraph joins first.
+CONTAINS, and ``?name_first`` to the first code in alphabetical order: what
+must concern every listed country concerns that one, so a query can start
+from it rather than test every candidate with CONTAINS. A pair (two different
+countries) binds the same and ``?name_second``, the other code.
 A named query projects its parameter variables; ``run_named`` keeps just the
 header's ``columns``.
 """
@@ -318,11 +318,12 @@ def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None
                 raise QueryError(f"{param.name} needs at least one country code")
             codes = sorted({str(_country(item)).rsplit("/", 1)[1] for item in items})
             bindings[param.name] = Literal(" " + " ".join(codes) + " ")
+            bindings[f"{param.name}_first"] = Literal(codes[0])
             if param.type == "pair":
                 if len(codes) != 2:
                     raise QueryError(f"{param.name} needs two different country codes, comma-separated "
                                      f"(e.g. RUS,TJK); got {raw!r}")
-                bindings[f"{param.name}_first"], bindings[f"{param.name}_second"] = map(Literal, codes)
+                bindings[f"{param.name}_second"] = Literal(codes[1])
         else:
             bindings[param.name] = BINDERS[param.type](raw)
     return bindings

@@ -727,3 +727,20 @@ def test_cli_queries(capsys):
     assert code in (0, None)
     for name in ALL_QUERIES:
         assert name in out
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("KGZ,KAZ,ARM", "ARM,KAZ,KGZ"), ("undp eu", "eu undp"), ("labour, asylum", "asylum, labour"), ("RUS", "RUS")])
+def test_a_list_of_codes_comes_in_alphabetical_order(cell, expected):
+    from rdflib import Literal
+
+    from mrkg.queries.execute import sorted_codes
+
+    assert sorted_codes(Literal(cell)) == Literal(expected)
+    assert sorted_codes(None) is None
+
+
+def test_group_totals_list_the_members_counted_in_alphabetical_order(full_store):
+    result = mrkg.query("group-total", store=full_store, measure="migrant-stock", destination="RUS", year="2019",
+                        members="KGZ,KAZ,BLR,ARM").strings()
+    assert [row["members_counted"] for row in result] == ["ARM,BLR,KAZ,KGZ"]

@@ -69,6 +69,12 @@ def test_the_pair_type_binds_the_list_and_both_codes_in_order():
     assert (bindings["countries_first"], bindings["countries_second"]) == (Literal("RUS"), Literal("TJK"))
 
 
+def test_a_country_list_binds_the_list_and_its_first_code():
+    bindings = bind(get("agreements-binding"), {"countries": "kaz,BLR,UKR", "on": "2020-01-01"})
+    assert bindings["countries"] == Literal(" BLR KAZ UKR ")
+    assert bindings["countries_first"] == Literal("BLR") and "countries_second" not in bindings
+
+
 @pytest.mark.parametrize("value", ["RUS", "RUS,RUS", "RUS,TJK,KAZ", ","])
 def test_the_pair_type_needs_two_different_countries(value):
     with pytest.raises(QueryError, match="countries needs"):
