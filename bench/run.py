@@ -179,7 +179,8 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
             waits = {"error": str(failed), "views": [], "pages": []}
         progress("Measuring the store's own costs (index lookup, decoding and converting a cell) …")
         try:
-            store_costs = children.run_in_child(floor.floor_child, str(work / "store"))
+            store_costs = children.run_in_child(floor.floor_child, str(work / "store"),
+                                                {item.query.name: item.query.text for item in planned if not item.skipped})
         except children.ChildFailed as failed:
             store_costs = {"error": str(failed)}
         runs = [run_scale(nquads, factor, planned, work, repeat, rdflib_max_triples, rdflib_timeout,

@@ -206,6 +206,18 @@ def test_store_costs_are_measured_on_the_built_store(result):
     assert entry["columns"] == len(named_queries()["flows"].columns)
     assert report.answer_floor(result, entry) == round(entry["rows"] * entry["columns"] * costs["decode_us"] / 1000, 2)
     assert "The store's own costs" in report.render_table(result)
+    prepared = costs["rdflib_prepare_ms"]
+    assert set(prepared) == {e["name"] for e in result["queries"] if not e.get("skipped")}
+    assert all(isinstance(ms, float) and ms > 0 for ms in prepared.values())
+
+
+def test_a_query_whose_rdflib_time_is_mostly_parsing_is_parse_bound():
+    costs = {"rdflib_prepare_ms": {"tiny": 7.0, "big": 10.0}}
+    tiny = {**_entry("tiny", "parameterised", 1.0, 8.0), "rdflib_ms": 8.0}         # 7 of rdflib's 8 ms parsing
+    big = {**_entry("big", "parameterised", 5.0, 20.0), "rdflib_ms": 100.0}        # 10 of 100 ms
+    result = {"build_seconds": 1.0, "peak_rss_mb": 1.0, "queries": [tiny, big], "store_costs": costs}
+    ratio = next(t for t in report.check_targets(result) if t["target"].startswith("every query"))
+    assert ratio["failing"] == ["tiny", "big"] and ratio["parse_bound"] == ["tiny"]
 
 
 def test_a_query_whose_answer_floor_exceeds_its_target_is_store_bound():
