@@ -1,7 +1,11 @@
 """Headless Chromium for the browser tests (Debian's `chromium` and `chromium-driver`, installed by
 .ci/run): a fresh profile, console and network logs kept, and no host name resolving but this
 machine's, so nothing a page does can leave it. Outside CI, without them, the tests skip; with
-CI=true they fail instead."""
+CI=true they fail instead.
+
+The fixtures ``browser`` (one Chromium per test module; a module may set ``WINDOW``, e.g.
+"1400,1000") and ``server`` (one running `mrkg serve` over the curated graph per module) are
+imported by the browser test modules."""
 
 from __future__ import annotations
 
@@ -41,3 +45,19 @@ def chromium(profile: Path, window: str = "1400,900"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, request):
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"), window=getattr(request.module, "WINDOW", "1400,900"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def server(real_store):
+    from test_endpoint_server import Server
+
+    running = Server(real_store)
+    yield running
+    running.stop()

@@ -12,6 +12,9 @@ import pytest
 
 import mrkg
 
+# The browser tests' fixtures (`browser`, `server`): tests/browser.py.
+pytest_plugins = ("browser",)
+
 
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory):

@@ -24,25 +24,10 @@ from mrkg.endpoint.evaluate import InlineEvaluator, OxigraphRunner
 from mrkg.ontology.namespace import MRKG
 from mrkg.queries.execute import OxigraphEngine
 from profile_pages import expected_table
-from test_endpoint_server import Server
-from browser import chromium
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """Chromium that can reach this machine's loopback addresses only: no host name resolves."""
-    driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def server(real_store):
-    running = Server(real_store)
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,9 @@ import urllib.parse
 
 import pytest
 
-from browser import chromium
-from test_endpoint_server import Server
 
 pytestmark = pytest.mark.slow
+WINDOW = "1400,1000"  # the browser fixture's window
 
 COUNTRIES = """PREFIX mrkg: <https://w3id.org/mrkg/ontology#>
 SELECT ?country WHERE { ?country a mrkg:Country } ORDER BY ?country LIMIT 5"""
@@ -35,18 +34,6 @@ def select(server, query: str) -> dict:
         "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})[1])
 
 
-@pytest.fixture(scope="module")
-def server(real_store):
-    running = Server(real_store)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = chromium(tmp_path_factory.mktemp("chromium-profile"), window="1400,1000")
-    yield driver
-    driver.quit()
 
 
 def open_editor(driver, url: str) -> None:

@@ -12,24 +12,10 @@ import json
 
 import pytest
 
-from test_endpoint_server import Server
-from browser import chromium
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def server(real_store):
-    running = Server(real_store)
-    yield running
-    running.stop()
 
 
 def open_fresh(driver, url: str) -> None:
