@@ -88,9 +88,10 @@ def rdflib_prepare_ms(texts: dict[str, str]) -> dict[str, float]:
     return {name: round(_median_s(lambda: prepareQuery(text)) * 1000, 2) for name, text in texts.items()}
 
 
-def floor_child(store: str, texts: dict[str, str] | None = None) -> dict:
-    """The unit costs on the built ``store`` and rdflib's parse time of each of ``texts`` (a benchmark
-    child: see ``children.run_in_child``)."""
+def floor_child(store: str, texts: dict[str, str] | None = None, in_memory: bool = False) -> dict:
+    """The unit costs on the built ``store`` (or on its graph loaded into memory) and rdflib's parse time
+    of each of ``texts`` (a benchmark child: see ``children.run_in_child``)."""
     from mrkg.queries.execute import OxigraphEngine
 
-    return {**measure(OxigraphEngine.open(Path(store))), "rdflib_prepare_ms": rdflib_prepare_ms(texts or {})}
+    engine = OxigraphEngine.in_memory(Path(store)) if in_memory else OxigraphEngine.open(Path(store))
+    return {**measure(engine), "rdflib_prepare_ms": rdflib_prepare_ms(texts or {})}

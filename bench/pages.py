@@ -93,9 +93,10 @@ def time_pages(engine, repeat: int) -> list[dict]:
     return measured
 
 
-def pages_child(store: str, repeat: int) -> dict:
-    """Views and pages on the built ``store`` (a benchmark child: see ``children.run_in_child``)."""
+def pages_child(store: str, repeat: int, in_memory: bool = False) -> dict:
+    """Views and pages on the built ``store``, or on its graph loaded into memory (a benchmark child:
+    see ``children.run_in_child``)."""
     from mrkg.queries.execute import OxigraphEngine
 
-    engine = OxigraphEngine.open(Path(store))
+    engine = OxigraphEngine.in_memory(Path(store)) if in_memory else OxigraphEngine.open(Path(store))
     return {"views": time_views(engine, repeat), "pages": time_pages(engine, repeat)}

@@ -10,7 +10,10 @@ every key). Order of work, so that no two measurements overlap:
    a. a child bulk-loads the graph (copies made on the fly) into a fresh Oxigraph store;
    b. every named query runs ``repeat`` times on that store, in a worker process, each bounded by
       ``oxigraph_timeout`` seconds;
-   c. unless the scaled graph exceeds ``rdflib_max_triples``, an rdflib worker parses
+   c. unless the scaled graph exceeds ``memory_max_quads``, a worker bulk-loads the same N-Quads
+      into an in-memory Oxigraph store (``mrkg serve --in-memory``) and runs every query, each in a
+      forked child bounded by ``oxigraph_timeout`` seconds;
+   d. unless the scaled graph exceeds ``rdflib_max_triples``, an rdflib worker parses
       the same N-Quads and runs every query, each bounded by ``rdflib_timeout`` seconds.
 """
 
@@ -27,7 +30,7 @@ from typing import Callable
 from mrkg.bench import children, floor, pages, scale
 from mrkg.bench.machine import describe_machine
 from mrkg.bench.measure import compare
-from mrkg.bench.workers import OxigraphWorker, RdflibWorker
+from mrkg.bench.workers import OxigraphMemoryWorker, OxigraphWorker, RdflibWorker
 from mrkg.queries.library import NamedQuery, bind, named_queries
 
 DUMP_STAGE, LOAD_STAGE = "dump", "load"
@@ -82,7 +85,27 @@ def _measure(worker, planned: list[Planned], repeat: int, timeout_s: float, labe
     return measured
 
 
-def _query_entry(item: Planned, oxigraph: dict | None, rdflib: dict | None, rdflib_reason: str | None) -> dict:
+def _memory_fields(oxigraph: dict, memory: dict | None, rdflib: dict | None) -> dict:
+    """The in-memory store's time for a query, its ratio to rdflib, and whether it gave the on-disk rows."""
+    if memory is None:
+        return {}
+    fields = {"memory_ms": memory["ms"], "memory_runs": memory["runs"]}
+    if memory["stopped"]:
+        fields["memory_stopped_after_s"] = memory["stopped_after_s"]
+    if memory["error"]:
+        fields["memory_error"] = memory["error"].strip().splitlines()[-1]
+    if rdflib is not None and not rdflib["stopped"]:
+        fields["memory_ratio"] = _ratio(memory["ms"], rdflib["ms"])
+    elif rdflib is not None:
+        fields["memory_ratio"] = _ratio(memory["ms"], rdflib["stopped_after_s"] * 1000)
+        fields["memory_ratio_is_lower_bound"] = fields["memory_ratio"] is not None
+    if oxigraph["summary"] and memory["summary"]:
+        fields["memory_same_rows"] = compare(oxigraph["summary"], memory["summary"])["ok"]
+    return fields
+
+
+def _query_entry(item: Planned, oxigraph: dict | None, rdflib: dict | None, rdflib_reason: str | None,
+                 memory: dict | None = None) -> dict:
     entry = {"name": item.query.name, "params": item.params,
              "kind": "parameterised" if item.parameterised else "whole-graph", "columns": len(item.query.columns)}
     if item.skipped:
@@ -94,6 +117,7 @@ def _query_entry(item: Planned, oxigraph: dict | None, rdflib: dict | None, rdfl
         entry["oxigraph_stopped_after_s"] = oxigraph["stopped_after_s"]
     if oxigraph["error"]:
         entry["oxigraph_error"] = oxigraph["error"].strip().splitlines()[-1]
+    entry.update(_memory_fields(oxigraph, memory, rdflib))
     if rdflib is None:
         return {**entry, "rdflib_ms": None, "ratio": None, "rdflib_not_run": rdflib_reason, "parity": None}
     entry.update({"rdflib_ms": rdflib["ms"], "rdflib_runs": rdflib["runs"],
@@ -113,7 +137,7 @@ def _query_entry(item: Planned, oxigraph: dict | None, rdflib: dict | None, rdfl
 
 def run_scale(nquads: Path, factor: int, planned: list[Planned], work: Path, repeat: int,
               rdflib_max_triples: int, rdflib_timeout: float, oxigraph_timeout: float,
-              progress: Callable[[str], None]) -> dict:
+              progress: Callable[[str], None], memory_max_quads: int = 10_000_000) -> dict:
     progress(f"Scale x{factor}: loading into a fresh Oxigraph store …")
     database = work / f"oxigraph-x{factor}"
     loaded = children.run_in_child(children.oxigraph_load_child, str(nquads), factor, str(database))
@@ -125,6 +149,16 @@ def run_scale(nquads: Path, factor: int, planned: list[Planned], work: Path, rep
         oxigraph = _measure(worker, planned, repeat, oxigraph_timeout, "oxigraph", progress)
         result["oxigraph_load"]["query_peak_rss_mb"] = worker.close()["query_peak_rss_mb"]
     shutil.rmtree(database, ignore_errors=True)
+
+    memory = {}
+    if loaded["quads"] > memory_max_quads:
+        result["memory"] = {"run": False,
+                            "reason": f"{loaded['quads']} quads is more than --memory-max-quads {memory_max_quads}"}
+    else:
+        progress(f"Scale x{factor}: loading into an in-memory Oxigraph store, then the queries …")
+        with OxigraphMemoryWorker(nquads, factor) as worker:
+            memory = _measure(worker, planned, repeat, oxigraph_timeout, "in memory", progress)
+            result["memory"] = {"run": True, **worker.loaded, **worker.close()}
 
     rdflib, reason = {}, None
     if loaded["quads"] > rdflib_max_triples:
@@ -147,14 +181,15 @@ def run_scale(nquads: Path, factor: int, planned: list[Planned], work: Path, rep
                             "query_peak_rss_mb": query_peak}
         result["load_ratio"] = _ratio(result["oxigraph_load"]["load_s"], parsed["parse_s"])
     result["queries"] = [_query_entry(item, oxigraph.get(item.query.name),
-                                      rdflib.get(item.query.name) if rdflib else None, reason) for item in planned]
+                                      rdflib.get(item.query.name) if rdflib else None, reason,
+                                      memory.get(item.query.name)) for item in planned]
     return result
 
 
 def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (1, 4, 16), repeat: int = 5,
                   rdflib_max_triples: int = 2_500_000, rdflib_timeout: float = 60.0,
                   oxigraph_timeout: float = 120.0, queries: dict[str, NamedQuery] | None = None,
-                  progress: Callable[[str], None] = lambda message: None) -> dict:
+                  progress: Callable[[str], None] = lambda message: None, memory_max_quads: int = 10_000_000) -> dict:
     """Run the whole benchmark and return its result (never asserts a target)."""
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
@@ -177,21 +212,36 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
             waits = children.run_in_child(pages.pages_child, str(work / "store"), repeat)
         except children.ChildFailed as failed:
             waits = {"error": str(failed), "views": [], "pages": []}
+        if built["quads"] <= memory_max_quads:
+            progress("… and with the graph in memory (mrkg serve --in-memory) …")
+            try:
+                waits_in_memory = children.run_in_child(pages.pages_child, str(work / "store"), repeat, True)
+            except children.ChildFailed as failed:
+                waits_in_memory = {"error": str(failed), "views": [], "pages": []}
+        else:
+            waits_in_memory = None
         progress("Measuring the store's own costs (index lookup, decoding and converting a cell) …")
         try:
             store_costs = children.run_in_child(floor.floor_child, str(work / "store"),
                                                 {item.query.name: item.query.text for item in planned if not item.skipped})
         except children.ChildFailed as failed:
             store_costs = {"error": str(failed)}
+        store_costs_in_memory = None
+        if built["quads"] <= memory_max_quads:
+            try:
+                store_costs_in_memory = children.run_in_child(floor.floor_child, str(work / "store"), {}, True)
+            except children.ChildFailed as failed:
+                store_costs_in_memory = {"error": str(failed)}
         runs = [run_scale(nquads, factor, planned, work, repeat, rdflib_max_triples, rdflib_timeout,
-                          oxigraph_timeout, progress) for factor in factors]
+                          oxigraph_timeout, progress, memory_max_quads) for factor in factors]
     real = runs[0]
     result = {
         "benchmark": "mrkg bench",
         "started": started.isoformat(timespec="seconds"),
         "sources": str(sources) if sources is not None else "shipped",
         "settings": {"scales": factors, "repeat": repeat, "rdflib_max_triples": rdflib_max_triples,
-                     "rdflib_timeout_s": rdflib_timeout, "oxigraph_timeout_s": oxigraph_timeout},
+                     "rdflib_timeout_s": rdflib_timeout, "oxigraph_timeout_s": oxigraph_timeout,
+                     "memory_max_quads": memory_max_quads},
         "machine": describe_machine(),
         "triples": built["quads"],
         "quads": built["quads"],
@@ -207,7 +257,10 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
                   "oxigraph_peak_rss_mb": real["oxigraph_load"]["peak_rss_mb"], "ratio": real.get("load_ratio")},
         "queries": real["queries"],
         "waits": waits,
+        "waits_in_memory": waits_in_memory,
+        "memory_load": real.get("memory"),
         "store_costs": store_costs,
+        "store_costs_in_memory": store_costs_in_memory,
         "scales": runs,
     }
     result["parity"] = parity_summary(runs)

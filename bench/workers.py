@@ -14,6 +14,9 @@ none of whose runs finished is *stopped* (its process is killed).
 * ``OxigraphWorker``: a worker process opens the Oxigraph store read-only and
   runs the queries itself; at a timeout it is killed and the next query starts
   a new one (opening a store is cheap).
+* ``OxigraphMemoryWorker``: as the rdflib worker, with the N-Quads bulk-loaded
+  into an in-memory Oxigraph store (what ``mrkg serve --in-memory`` and
+  ``mrkg.connect(in_memory=True)`` query), each query in a forked child.
 """
 
 from __future__ import annotations
@@ -95,22 +98,25 @@ def _children_peak_mb() -> float:
 # rdflib
 # ---------------------------------------------------------------------------
 
-class RdflibWorker:
-    """A parsed rdflib dataset in its own process; ``run`` one query at a time, then ``close``."""
+class _ForkingWorker:
+    """A graph loaded once in its own process (by ``main``); ``run`` one query at a time, each in a
+    forked child that shares the loaded graph, then ``close``."""
 
-    def __init__(self, nquads: Path | str):
-        self._process = Child(_rdflib_main, str(nquads))
+    kind = "worker"
+
+    def __init__(self, main: Callable, *args: Any):
+        self._process = Child(main, *args)
         self._connection = self._process.connection
-        self.loaded = self._receive()  # parse_s and peak_rss_mb after parsing
+        self.loaded = self._receive()  # the load's seconds and peak_rss_mb after it
 
     def _receive(self) -> dict:
         try:
             answer = self._connection.recv()
         except EOFError:
             self._process.join()
-            raise RuntimeError(f"the rdflib worker died (exit code {self._process.exitcode})") from None
+            raise RuntimeError(f"the {self.kind} died (exit code {self._process.exitcode})") from None
         if "worker_error" in answer:
-            raise RuntimeError(f"the rdflib worker failed:\n{answer['worker_error']}")
+            raise RuntimeError(f"the {self.kind} failed:\n{answer['worker_error']}")
         return answer
 
     def run(self, query, bindings: dict[str, Any], repeat: int, timeout_s: float) -> dict:
@@ -126,11 +132,65 @@ class RdflibWorker:
         self._process.join(timeout=30)
         return answer
 
-    def __enter__(self) -> "RdflibWorker":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self._process.kill()
+
+
+class RdflibWorker(_ForkingWorker):
+    """A parsed rdflib dataset in its own process (``loaded``: parse_s, peak_rss_mb)."""
+
+    kind = "rdflib worker"
+
+    def __init__(self, nquads: Path | str):
+        super().__init__(_rdflib_main, str(nquads))
+
+
+class OxigraphMemoryWorker(_ForkingWorker):
+    """The N-Quads (``factor`` copies, made on the fly) in an in-memory Oxigraph store in its own
+    process (``loaded``: load_s, peak_rss_mb)."""
+
+    kind = "in-memory Oxigraph worker"
+
+    def __init__(self, nquads: Path | str, factor: int = 1):
+        super().__init__(_memory_main, str(nquads), factor)
+
+
+def _answer_forked(connection, engine) -> None:
+    """The loaded worker's loop: each query in a forked child, until ``stop``."""
+    while True:
+        message = connection.recv()
+        if message["op"] == "stop":
+            connection.send({"query_peak_rss_mb": _children_peak_mb()})
+            return
+        connection.send(_fork_and_time(engine, message["query"], message["bindings"], message["repeat"],
+                                       message["timeout"]))
+
+
+def _memory_main(connection, nquads: str, factor: int) -> None:
+    try:
+        import pyoxigraph as ox
+
+        from mrkg.bench import scale
+        from mrkg.graph.store import load_in_memory
+        from mrkg.queries.execute import OxigraphEngine
+
+        started = time.perf_counter()
+        if factor == 1:
+            store = load_in_memory(nquads)
+        else:
+            store = ox.Store()
+            store.bulk_load(scale.open_scaled(nquads, factor), format=ox.RdfFormat.N_QUADS)
+        load_seconds = time.perf_counter() - started
+        engine = OxigraphEngine(store)
+        _warm_up(engine)
+        connection.send({"load_s": round(load_seconds, 3), "peak_rss_mb": peak_rss_mb()})
+    except BaseException:  # noqa: BLE001 - reported to the parent
+        connection.send({"worker_error": traceback.format_exc()})
+        return
+    _answer_forked(connection, engine)
 
 
 def _rdflib_main(connection, nquads: str) -> None:
@@ -149,13 +209,7 @@ def _rdflib_main(connection, nquads: str) -> None:
     except BaseException:  # noqa: BLE001 - reported to the parent
         connection.send({"worker_error": traceback.format_exc()})
         return
-    while True:
-        message = connection.recv()
-        if message["op"] == "stop":
-            connection.send({"query_peak_rss_mb": _children_peak_mb()})
-            return
-        connection.send(_fork_and_time(engine, message["query"], message["bindings"], message["repeat"],
-                                       message["timeout"]))
+    _answer_forked(connection, engine)
 
 
 def _fork_and_time(engine, query, bindings, repeat: int, timeout_s: float) -> dict:

@@ -33,7 +33,7 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT, per_client: int = DEFAULT_PER_CLIENT,
                 limits: ConnectionLimits = ConnectionLimits(), max_connections: int = DEFAULT_MAX_CONNECTIONS,
                 keep_alive: float = DEFAULT_KEEP_ALIVE, max_query: int = DEFAULT_MAX_QUERY,
-                release: Path | None = None, announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
+                release: Path | None = None, in_memory: bool = False, announce=lambda message: print(message, file=sys.stderr, flush=True)) -> None:
     """Serve the graph built in ``store`` until interrupted. The generation current at start is
     served throughout: restart the server after a build to serve the new graph.
 
@@ -43,7 +43,9 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
     ``limits.per_client`` per address), the time for a request's head and body and between
     requests (``limits``, ``keep_alive``), the size of its request line, head and body, and of the
     query itself (``max_query`` bytes, GET or POST alike). ``release``, a folder ``mrkg export``
-    wrote from this store's current generation, is served at /release/."""
+    wrote from this store's current generation, is served at /release/. ``in_memory``: each worker
+    loads the generation's N-Quads into memory (faster queries; seconds to start, the graph's size in
+    memory per worker), the memory limit counting from there."""
     import uvicorn
 
     from mrkg.endpoint.app import Served, create_app
@@ -55,6 +57,8 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
 
     if not base.endswith(("/", "#")):
         raise ServeError(f"the base IRI must end with '/' (got {base!r}), e.g. {BASE}")
+    if in_memory and is_remote(str(store)):
+        raise ServeError("--in-memory copies the embedded store; it cannot copy a remote SPARQL server")
     if release is not None and is_remote(str(store)):
         raise ServeError("--release serves a release of the embedded store; it cannot be checked against a "
                          "remote one (serve the folder with any web server instead)")
@@ -79,8 +83,12 @@ def serve_store(store: Path | str, host: str = "127.0.0.1", port: int = 8000, ti
         except (ReleaseError, OSError) as error:
             raise ServeError(f"cannot serve the release: {error}") from None
         sock = bind_socket(host, port)
-        announce(f"Starting {workers} query worker(s) on {database} …")
-        pool = Pool(database, size=workers, timeout=timeout, max_rows=max_rows, base=base, memory_limit=memory_limit)
+        if in_memory:
+            announce(f"Starting {workers} query worker(s), each loading {generation.dump} into memory …")
+        else:
+            announce(f"Starting {workers} query worker(s) on {database} …")
+        pool = Pool(generation.dump if in_memory else database, size=workers, timeout=timeout, max_rows=max_rows,
+                    base=base, memory_limit=memory_limit, in_memory=in_memory)
         if not pool.isolated:
             announce("Note: the query workers could not drop network access on this system; SERVICE is still "
                      "refused by the query checks.")

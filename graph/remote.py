@@ -142,8 +142,9 @@ def query_form(text: str):
                           "on a remote store") from None
 
 
-def open_engine(store=None, timeout: float = DEFAULT_TIMEOUT):
-    """The engine for a ``--store`` value: a remote server for an http(s) URL, else the embedded store."""
+def open_engine(store=None, timeout: float = DEFAULT_TIMEOUT, in_memory: bool = False):
+    """The engine for a ``--store`` value: a remote server for an http(s) URL, else the embedded store
+    (``in_memory``: its graph copied into memory, see ``OxigraphEngine.in_memory``)."""
     from pathlib import Path
 
     from mrkg.graph.store import default_store
@@ -151,8 +152,10 @@ def open_engine(store=None, timeout: float = DEFAULT_TIMEOUT):
 
     store = default_store() if store is None else store
     if is_remote(str(store)):
+        if in_memory:
+            raise ValueError(f"in_memory copies the embedded store; {store} is a remote SPARQL server")
         return RemoteEngine.open(str(store), timeout=timeout)
-    return OxigraphEngine.open(Path(store))
+    return OxigraphEngine.in_memory(Path(store)) if in_memory else OxigraphEngine.open(Path(store))
 
 
 class RemoteEngine:

@@ -91,6 +91,18 @@ def open_read_only(store: Path) -> ox.Store:
     return ox.Store.read_only(str(current(store).database))
 
 
+def load_in_memory(dump: Path | str) -> ox.Store:
+    """An in-memory Oxigraph store holding the N-Quads of ``dump`` (a generation's ``graph.nq``).
+
+    For a process that answers many queries (the server's workers, a notebook): an index lookup in
+    memory costs about a fifth of one in the on-disk database (1.2 against 5.6 µs on the full graph,
+    ``mrkg bench``), for a load of about 7 s and 1 GB of memory per copy of the full graph. The on-disk
+    database stays the store of record; this copy is never written back."""
+    database = ox.Store()
+    database.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    return database
+
+
 def store_digest(store: Path) -> str | None:
     """The digest of the graph currently served, or None when nothing is built."""
     try:

@@ -24,7 +24,8 @@ import pyoxigraph as ox
 import pytest
 
 from mrkg.endpoint.evaluate import OxigraphRunner
-from mrkg.endpoint.workers import Pool, PoolBusy, QueryTimeout, drop_network
+from mrkg.endpoint.limits import DEFAULT_MEMORY_LIMIT
+from mrkg.endpoint.workers import Pool, PoolBusy, QueryTimeout
 from mrkg.graph.store import current, open_read_only, store_digest
 
 TIMEOUT = 3  # seconds the server lets a query run
@@ -275,6 +276,48 @@ def test_a_busy_pool_says_so(database):
         slow.join(60)
     finally:
         pool.close()
+
+
+def _data_limit(pid: int) -> int:
+    with open(f"/proc/{pid}/limits", encoding="ascii") as limits:
+        line = next(line for line in limits if line.startswith("Max data size"))
+    return int(line.split()[3])
+
+
+def test_an_in_memory_pool_answers_as_the_database_does(real_store, database):
+    on_disk = Pool(database, size=1, timeout=30)
+    in_memory = Pool(current(real_store).dump, size=2, timeout=2, in_memory=True)
+    try:
+        for text in (QUICK, "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
+                            "ORDER BY ?s ?label"):
+            expected, _ = on_disk.call("run", (text, None, None))
+            answered, _ = in_memory.call("run", (text, None, None))
+            assert [{k: str(v) for k, v in row.items()} for row in answered.rows] == \
+                [{k: str(v) for k, v in row.items()} for row in expected.rows]
+            assert len(expected.rows) > 0
+        assert in_memory.call("graphs", None) == on_disk.call("graphs", None)
+        # The query's room (the memory limit) comes on top of the graph the worker holds.
+        [disk_worker] = on_disk.pids()
+        assert _data_limit(disk_worker) == DEFAULT_MEMORY_LIMIT
+        assert all(_data_limit(pid) > DEFAULT_MEMORY_LIMIT for pid in in_memory.pids())
+        # A worker stopped at the time limit is replaced by one that loads the graph again.
+        with pytest.raises(QueryTimeout):
+            in_memory.call("run", (SLOW, None, None))
+        result, _ = in_memory.call("run", (QUICK, None, None))
+        assert int(result.rows[0]["n"]) > 0
+    finally:
+        on_disk.close()
+        in_memory.close()
+
+
+def test_a_pool_that_cannot_start_says_why_and_leaves_no_worker(tmp_path):
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    missing = tmp_path / "graph.nq"
+    with pytest.raises(RuntimeError, match="a query worker failed to start on .*graph.nq"):
+        Pool(missing, size=2, in_memory=True)
+    assert not [p for p in set(multiprocessing.active_children()) - before if p.name == "mrkg-query-worker"]
 
 
 def _can_drop_network() -> bool:

@@ -9,6 +9,8 @@ disagreeing with Belstat, and a one-year flow).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from pathlib import Path
 
@@ -587,6 +589,31 @@ def test_engine_parity(query_store, rdflib_engine, name, params):
     named = get(name)
     baseline = run_named(rdflib_engine, named, bind(named, params)).strings()
     assert _sorted(oxigraph) == _sorted(baseline)
+
+
+@pytest.fixture(scope="module")
+def in_memory(query_store):
+    return mrkg.connect(query_store, in_memory=True)
+
+
+@pytest.mark.parametrize("name,params", [*PARITY, ("source-discrepancies", {})],
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate([*PARITY, ("source-discrepancies", {})])])
+def test_the_graph_in_memory_answers_as_the_store_on_disk(query_store, in_memory, name, params):
+    on_disk = mrkg.query(name, store=query_store, **params)
+    answered = in_memory.query(name, **params)
+    assert answered.strings() == on_disk.strings() and answered.kinds == on_disk.kinds
+    if params.get("on"):  # the date also goes through the connection's own keyword
+        assert in_memory.query(name, **{**params, "on": dt.date.fromisoformat(params["on"])}).strings() \
+            == on_disk.strings()
+
+
+def test_a_connection_runs_sparql_and_refuses_updates(query_store, in_memory):
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(in_memory.sparql(text).rows[0]["n"]) == int(mrkg.sparql(text, store=query_store).rows[0]["n"]) > 0
+    with pytest.raises(SyntaxError):
+        in_memory.sparql("INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }")
+    with pytest.raises(ValueError, match="remote SPARQL server"):
+        mrkg.connect("http://127.0.0.1:9/sparql", in_memory=True)
 
 
 def test_parity_covers_every_query_but_discrepancies():
