@@ -91,7 +91,7 @@ def rdflib_prepare_ms(texts: dict[str, str]) -> dict[str, float]:
 def floor_child(store: str, texts: dict[str, str] | None = None, in_memory: bool = False) -> dict:
     """The unit costs on the built ``store`` (or on its graph loaded into memory) and rdflib's parse time
     of each of ``texts`` (a benchmark child: see ``children.run_in_child``)."""
-    from mrkg.queries.execute import OxigraphEngine
+    from mrkg.graph.remote import open_engine
 
-    engine = OxigraphEngine.in_memory(Path(store)) if in_memory else OxigraphEngine.open(Path(store))
+    engine = open_engine(Path(store), in_memory=in_memory)
     return {**measure(engine), "rdflib_prepare_ms": rdflib_prepare_ms(texts or {})}

@@ -96,7 +96,7 @@ def time_pages(engine, repeat: int) -> list[dict]:
 def pages_child(store: str, repeat: int, in_memory: bool = False) -> dict:
     """Views and pages on the built ``store``, or on its graph loaded into memory (a benchmark child:
     see ``children.run_in_child``)."""
-    from mrkg.queries.execute import OxigraphEngine
+    from mrkg.graph.remote import open_engine
 
-    engine = OxigraphEngine.in_memory(Path(store)) if in_memory else OxigraphEngine.open(Path(store))
+    engine = open_engine(Path(store), in_memory=in_memory)
     return {"views": time_views(engine, repeat), "pages": time_pages(engine, repeat)}

@@ -11,8 +11,8 @@ every key). Order of work, so that no two measurements overlap:
    b. every named query runs ``repeat`` times on that store, in a worker process, each bounded by
       ``oxigraph_timeout`` seconds;
    c. unless the scaled graph exceeds ``memory_max_quads``, a worker bulk-loads the same N-Quads
-      into an in-memory Oxigraph store (``mrkg serve --in-memory``) and runs every query, each in a
-      forked child bounded by ``oxigraph_timeout`` seconds;
+      into an in-memory Oxigraph store (``mrkg serve --in-memory``) and runs every query itself, each
+      bounded by ``oxigraph_timeout`` seconds (a stopped query's worker loads the graph again);
    d. unless the scaled graph exceeds ``rdflib_max_triples``, an rdflib worker parses
       the same N-Quads and runs every query, each bounded by ``rdflib_timeout`` seconds.
 """

@@ -100,25 +100,22 @@ def _children_peak_mb() -> float:
 # rdflib
 # ---------------------------------------------------------------------------
 
-class _ForkingWorker:
-    """A graph loaded once in its own process (by ``main``); ``run`` one query at a time, each in a
-    forked child that shares the loaded graph, then ``close``."""
+class RdflibWorker:
+    """A parsed rdflib dataset in its own process; ``run`` one query at a time, then ``close``."""
 
-    kind = "worker"
-
-    def __init__(self, main: Callable, *args: Any):
-        self._process = Child(main, *args)
+    def __init__(self, nquads: Path | str):
+        self._process = Child(_rdflib_main, str(nquads))
         self._connection = self._process.connection
-        self.loaded = self._receive()  # the load's seconds and peak_rss_mb after it
+        self.loaded = self._receive()  # parse_s and peak_rss_mb after parsing
 
     def _receive(self) -> dict:
         try:
             answer = self._connection.recv()
         except EOFError:
             self._process.join()
-            raise RuntimeError(f"the {self.kind} died (exit code {self._process.exitcode})") from None
+            raise RuntimeError(f"the rdflib worker died (exit code {self._process.exitcode})") from None
         if "worker_error" in answer:
-            raise RuntimeError(f"the {self.kind} failed:\n{answer['worker_error']}")
+            raise RuntimeError(f"the rdflib worker failed:\n{answer['worker_error']}")
         return answer
 
     def run(self, query, bindings: dict[str, Any], repeat: int, timeout_s: float) -> dict:
@@ -134,31 +131,11 @@ class _ForkingWorker:
         self._process.join(timeout=30)
         return answer
 
-    def __enter__(self):
+    def __enter__(self) -> "RdflibWorker":
         return self
 
     def __exit__(self, *exc) -> None:
         self._process.kill()
-
-
-class RdflibWorker(_ForkingWorker):
-    """A parsed rdflib dataset in its own process (``loaded``: parse_s, peak_rss_mb)."""
-
-    kind = "rdflib worker"
-
-    def __init__(self, nquads: Path | str):
-        super().__init__(_rdflib_main, str(nquads))
-
-
-def _answer_forked(connection, engine) -> None:
-    """The loaded worker's loop: each query in a forked child, until ``stop``."""
-    while True:
-        message = connection.recv()
-        if message["op"] == "stop":
-            connection.send({"query_peak_rss_mb": _children_peak_mb()})
-            return
-        connection.send(_fork_and_time(engine, message["query"], message["bindings"], message["repeat"],
-                                       message["timeout"]))
 
 
 def _rdflib_main(connection, nquads: str) -> None:
@@ -177,7 +154,13 @@ def _rdflib_main(connection, nquads: str) -> None:
     except BaseException:  # noqa: BLE001 - reported to the parent
         connection.send({"worker_error": traceback.format_exc()})
         return
-    _answer_forked(connection, engine)
+    while True:
+        message = connection.recv()
+        if message["op"] == "stop":
+            connection.send({"query_peak_rss_mb": _children_peak_mb()})
+            return
+        connection.send(_fork_and_time(engine, message["query"], message["bindings"], message["repeat"],
+                                       message["timeout"]))
 
 
 def _fork_and_time(engine, query, bindings, repeat: int, timeout_s: float) -> dict:
@@ -205,8 +188,8 @@ def _fork_and_time(engine, query, bindings, repeat: int, timeout_s: float) -> di
 class OxigraphWorker:
     """The Oxigraph store opened read-only in its own process, restarted after a query is stopped."""
 
-    def __init__(self, database: Path | str):
-        self._args: tuple = (str(database),)
+    def __init__(self, database: Path | str, in_memory_factor: int | None = None):
+        self._args = (str(database), in_memory_factor)
         self._process = None
         self._connection = None
         self.peak_rss_mb = 0.0
@@ -272,8 +255,7 @@ class OxigraphMemoryWorker(OxigraphWorker):
     process; ``start`` it first (``loaded``: load_s, peak_rss_mb)."""
 
     def __init__(self, nquads: Path | str, factor: int = 1):
-        super().__init__(nquads)
-        self._args = (str(nquads), factor)
+        super().__init__(nquads, in_memory_factor=factor)
 
 
 def _oxigraph_main(connection, database: str, in_memory_factor: int | None = None) -> None:
