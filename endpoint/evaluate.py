@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from mrkg.endpoint import formats
 from mrkg.endpoint.guard import Refused, check_graphs, inspect
 from mrkg.ontology.iris import BASE
-from mrkg.queries.execute import Result, to_rdflib, with_values
+from mrkg.queries.execute import Result, solution_rows, to_rdflib, with_values
 
 log = logging.getLogger("mrkg.endpoint")
 
@@ -89,8 +89,7 @@ class OxigraphRunner:
             triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in taken]
             return _graph_result(triples), truncated
         variables = [v.value for v in answer.variables]
-        rows = [{name: to_rdflib(solution[name]) for name in variables} for solution in taken]
-        return Result(variables, rows), truncated
+        return Result(variables, solution_rows(variables, taken)), truncated
 
 
 class EngineRunner:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 
 from mrkg.endpoint import profiles
@@ -74,6 +74,20 @@ def term_html(term, label=None, base: str = BASE) -> Markup:
     return Markup("<span class=\"iri\">_:{}</span>").format(str(term))
 
 
+def cell_html(column: str, value, base: str = BASE) -> Markup:
+    """A cell of a profile section: a code of an entity with a page as a link to it, an IRI as a link
+    labelled with its code, anything else as text. A function, not a template macro: a country page has
+    thousands of cells, and a macro call costs several times the work it wraps."""
+    if value is None:
+        return Markup("")
+    path = profiles.code_path(column, value)
+    if path:
+        return Markup('<a href="{}">{}</a>').format(path, value)
+    if profiles.is_iri(value):  # labelled as `mrkg query` prints it: BLR, mrkg:Programme
+        return term_html(value, code(str(value)), base)
+    return escape(str(value))
+
+
 @lru_cache(maxsize=8)
 def environment(base: str = BASE) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
@@ -83,11 +97,9 @@ def environment(base: str = BASE) -> Environment:
     env.globals["max_search_text"] = MAX_TEXT  # the search box in every page's header
     env.filters["fragment"] = lambda iri: iri.rsplit("#", 1)[-1]
     # Profile pages (profiles.py): links from codes to pages, and drawings of a section's rows.
-    env.globals["code_path"] = profiles.code_path
     env.globals["membership_timeline"] = profiles.membership_timeline
     env.globals["budget_chart"] = profiles.budget_chart
-    env.globals["is_iri"] = profiles.is_iri
-    env.globals["iri_code"] = lambda iri: code(str(iri))  # as `mrkg query` prints it: BLR, mrkg:Programme
+    env.globals["cell_html"] = lambda column, value: cell_html(column, value, base)
     return env
 
 

@@ -282,9 +282,14 @@ class OxigraphEngine:
             return Result(["subject", "predicate", "object"],
                           [dict(zip(("subject", "predicate", "object"), t)) for t in triples], triples=triples)
         variables = [v.value for v in answer.variables]
-        convert = _TermCache()
-        rows = [dict(zip(variables, map(convert, solution))) for solution in answer]
-        return Result(variables, rows)
+        return Result(variables, solution_rows(variables, answer))
+
+
+def solution_rows(variables: list[str], solutions) -> list[dict[str, Any]]:
+    """pyoxigraph's solutions as rows of rdflib terms (None for an unbound variable), each distinct term
+    converted once per answer."""
+    convert = _TermCache()
+    return [dict(zip(variables, map(convert, solution))) for solution in solutions]
 
 
 class _TermCache(dict):
