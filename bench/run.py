@@ -31,6 +31,7 @@ from mrkg.bench import children, floor, pages, scale
 from mrkg.bench.machine import describe_machine
 from mrkg.bench.measure import compare
 from mrkg.bench.workers import OxigraphMemoryWorker, OxigraphWorker, RdflibWorker
+from mrkg.queries.execute import with_values
 from mrkg.queries.library import NamedQuery, bind, named_queries
 
 DUMP_STAGE, LOAD_STAGE = "dump", "load"
@@ -228,8 +229,10 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
             waits_in_memory = None
         progress("Measuring the store's own costs (index lookup, decoding and converting a cell) …")
         try:
-            store_costs = children.run_in_child(floor.floor_child, str(work / "store"),
-                                                {item.query.name: item.query.text for item in planned if not item.skipped})
+            measured = [item for item in planned if not item.skipped]
+            texts = {item.query.name: item.query.text for item in measured}
+            bound = {item.query.name: with_values(item.query.text, bind(item.query, item.params)) for item in measured}
+            store_costs = children.run_in_child(floor.floor_child, str(work / "store"), texts, False, bound)
         except children.ChildFailed as failed:
             store_costs = {"error": str(failed)}
         store_costs_in_memory = None

@@ -254,9 +254,22 @@ def test_store_costs_are_measured_on_the_built_store(result):
     assert entry["columns"] == len(named_queries()["flows"].columns)
     assert report.answer_floor(result, entry) == round(entry["rows"] * entry["columns"] * costs["decode_us"] / 1000, 2)
     assert "The store's own costs" in report.render_table(result)
-    prepared = costs["rdflib_prepare_ms"]
-    assert set(prepared) == {e["name"] for e in result["queries"] if not e.get("skipped")}
+    measured = {e["name"] for e in result["queries"] if not e.get("skipped")}
+    prepared, fixed = costs["rdflib_prepare_ms"], costs["oxigraph_fixed_ms"]
+    assert set(prepared) == set(fixed) == measured
     assert all(isinstance(ms, float) and ms > 0 for ms in prepared.values())
+    assert all(isinstance(ms, float) and ms >= 0 for ms in fixed.values())
+    assert "oxigraph fixed ms" in report.render_table(result)
+
+
+def test_oxigraph_fixed_cost_is_timed_per_query_text_and_a_broken_text_is_an_error():
+    from mrkg.bench.floor import oxigraph_fixed_ms
+
+    text = "SELECT ?s WHERE { VALUES ?s { <https://example.org/a> } ?s ?p ?o }"
+    fixed = oxigraph_fixed_ms({"lookup": text})
+    assert list(fixed) == ["lookup"] and isinstance(fixed["lookup"], float) and fixed["lookup"] >= 0
+    with pytest.raises(SyntaxError):
+        oxigraph_fixed_ms({"broken": "SELECT WHERE"})
 
 
 def test_a_query_whose_rdflib_time_is_mostly_parsing_is_parse_bound():
