@@ -273,7 +273,8 @@ def render_table(result: dict) -> str:
             *_table(["query", "example", "rows", "on disk ms", "answer floor ms", "oxigraph fixed ms", "in memory ms",
                      "rdflib ms", "rdflib parse ms", "ratio disk", "ratio memory", "parity"],
                     [[q["name"], " ".join(f"{k}={v}" for k, v in q["params"].items()) or "(no parameters)",
-                      _num(q["rows"]), _oxigraph_cell(q), _num(answer_floor(result, q), 2), _num(fixed.get(q["name"]), 2),
+                      _num(q["rows"]), _oxigraph_cell(q), _num(answer_floor(result, q), 2),
+                      _num(fixed.get(q["name"]), 2),
                       _oxigraph_cell(q, "memory"), _rdflib_cell(q), _num(prepare.get(q["name"]), 1), _ratio_cell(q),
                       _ratio_cell(q, "memory_ratio"), _parity_cell(q)]
                      for q in result["queries"]], set(range(2, 11))),

@@ -21,9 +21,9 @@ from rdflib import Dataset
 
 from mrkg.loaders.datasets.figures import by_subject
 
-# Lines per chunk written and bulk-loaded: ~12 MB, ~70 MB of Oxigraph's loader. The build's peak memory
-# was 0.98-1.04 GB with chunks of 200,000 lines and is 0.69 GB with 50,000, for the same load time and
-# the same store after optimize() (docs/benchmarks.md, the partner-years run).
+# Lines per chunk written and bulk-loaded: ~12 MB of N-Quads, ~55 MB in Oxigraph's bulk loader (measured
+# alone). The build's peak memory was 0.98-1.04 GB with chunks of 200,000 lines and is 0.69 GB with 50,000,
+# for the same load time and the same store after optimize() (docs/benchmarks.md, the partner-years run).
 CHUNK_LINES = 50_000
 
 
