@@ -41,10 +41,13 @@ def comparable(term: Any) -> str | None:
 
 
 def summarize(result: Result, columns: tuple[str, ...] | list[str]) -> dict:
-    """The rows as a multiset of value tuples: count, digest and (when small) the sorted rows."""
+    """The rows as a multiset of value tuples: count, digest and (when small) the sorted rows; and the
+    number of distinct terms in the columns (each is converted once: see ``floor.convert_us``)."""
     keys = sorted(json.dumps([comparable(row.get(c)) for c in columns], ensure_ascii=False) for row in result.rows)
     digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
-    return {"rows": len(keys), "digest": digest, "sample": keys if len(keys) <= SAMPLE_ROWS else None}
+    distinct = len({row.get(c) for row in result.rows for c in columns} - {None})
+    return {"rows": len(keys), "digest": digest, "sample": keys if len(keys) <= SAMPLE_ROWS else None,
+            "distinct_terms": distinct}
 
 
 def compare(oxigraph: dict, rdflib: dict) -> dict:

@@ -113,7 +113,8 @@ def _query_entry(item: Planned, oxigraph: dict | None, rdflib: dict | None, rdfl
         return {**entry, "skipped": item.skipped, "rows": None, "oxigraph_ms": None, "rdflib_ms": None,
                 "ratio": None, "parity": None}
     summary = oxigraph["summary"] or (rdflib or {}).get("summary") or {}
-    entry.update({"rows": summary.get("rows"), "oxigraph_ms": oxigraph["ms"], "oxigraph_runs": oxigraph["runs"]})
+    entry.update({"rows": summary.get("rows"), "distinct_terms": summary.get("distinct_terms"),
+                  "oxigraph_ms": oxigraph["ms"], "oxigraph_runs": oxigraph["runs"]})
     if oxigraph["stopped"]:
         entry["oxigraph_stopped_after_s"] = oxigraph["stopped_after_s"]
     if oxigraph["error"]:
@@ -273,9 +274,10 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
         "scales": runs,
     }
     result["parity"] = parity_summary(runs)
-    from mrkg.bench.report import check_targets
+    from mrkg.bench.report import check_targets, missed_causes
 
     result["targets"] = check_targets(result)
+    result["misses"] = missed_causes(result)
     result["seconds"] = round(time.perf_counter() - began, 1)
     return result
 
