@@ -543,8 +543,7 @@ def create_app(evaluator, base: str = BASE, max_body: int = DEFAULT_MAX_BODY, ti
         html = recent_pages.get((iri, variant))
         if html is None:
             try:
-                sections = await evaluate(client, profiles.run_sections, lambda: CappedView(evaluator, max_rows),
-                                          profile, identifier, options)
+                sections = await evaluate(client, evaluator.sections, profile, identifier, options, max_rows)
             except QueryError as error:
                 return _text(400, str(error))
             html = pages.render(f"profile_{profile.layout}.html", base, d=description, local=local,

@@ -202,6 +202,18 @@ class InlineEvaluator:
     def run(self, text: str, bindings=None, max_rows: int | None = None) -> tuple[Result, bool]:
         return self.runner.run(text, bindings, max_rows=max_rows)
 
+    def sections(self, profile, identifier: str, options: dict[str, str], max_rows: int | None) -> list[dict]:
+        """A profile page's sections (``profiles.run_sections``), each query capped at ``max_rows``."""
+        return run_sections_on(self, profile, identifier, options, max_rows)
+
+
+def run_sections_on(runner, profile, identifier: str, options: dict[str, str], max_rows: int | None) -> list[dict]:
+    """``profiles.run_sections`` with each query run by ``runner`` (anything with ``run(text, bindings,
+    max_rows) -> (Result, truncated)``: an evaluator, or a worker's ``OxigraphRunner``) under the row cap."""
+    from mrkg.endpoint.profiles import run_sections
+
+    return run_sections(lambda: CappedView(runner, max_rows), profile, identifier, options)
+
 
 class CappedView:
     """An evaluator as an engine for ``run_named``, with the row cap, remembering a cut."""

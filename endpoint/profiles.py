@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
+import os
 import re
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -84,11 +86,19 @@ def has_profile(iri: str, base: str) -> bool:
     return profile_of(iri, base, []) is not None
 
 
+#: Threads a page's sections are evaluated on. pyoxigraph lets go of the GIL while it evaluates, so a page's
+#: queries share the cores: the country pages in about half the time on two cores (docs/benchmarks.md).
+PAGE_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
 def run_sections(view_factory, profile: Profile, identifier: str, options: dict[str, str]) -> list[dict]:
     """Each section of ``profile`` for the entity: the named query's columns and rows (each query run
     through a fresh ``view_factory()``, the evaluator with the row cap), and a link to the same query.
+    The sections are evaluated side by side on ``PAGE_THREADS`` threads, then the queries a section
+    runs for each of its rows; the page lists them in its own order whatever order they finish in.
     Raises QueryError for an option the query refuses (a malformed date)."""
-    sections, queries = [], named_queries()
+    queries = named_queries()
+    planned = []
     for section in profile.sections:
         named = queries[section.query]
         given = {name: options[name] for name in section.options if options.get(name)}
@@ -96,13 +106,16 @@ def run_sections(view_factory, profile: Profile, identifier: str, options: dict[
             bind(named, {section.param: identifier})
         except QueryError:
             continue  # not an identifier the query takes (a country IRI that is not an ISO code)
-        answer = _answer(view_factory, named, {section.param: identifier, **given})
-        if section.each is not None:
-            query, columns = section.each
-            answer["parts"] = [_answer(view_factory, queries[query],
-                                       {section.param: identifier, **{c: str(row[c]) for c in columns}})
-                               for row in answer["rows"]]
-        sections.append(answer)
+        planned.append((section, named, {section.param: identifier, **given}))
+    with ThreadPoolExecutor(PAGE_THREADS, thread_name_prefix="mrkg-section") as pool:
+        sections = list(pool.map(lambda plan: _answer(view_factory, plan[1], plan[2]), planned))
+        for (section, _, _), answer in zip(planned, sections):
+            if section.each is not None:
+                query, columns = section.each
+                answer["parts"] = list(pool.map(
+                    lambda row: _answer(view_factory, queries[query],
+                                        {section.param: identifier, **{c: str(row[c]) for c in columns}}),
+                    answer["rows"]))
     return sections
 
 

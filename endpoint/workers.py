@@ -110,7 +110,8 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
     os.environ["RUST_BACKTRACE"] = "0"
     import pyoxigraph as ox
 
-    from mrkg.endpoint.evaluate import OxigraphRunner, answer
+    from mrkg.endpoint.evaluate import OxigraphRunner, answer, run_sections_on
+    from mrkg.queries.library import QueryError
 
     if in_memory:
         from mrkg.graph.store import load_in_memory
@@ -133,6 +134,9 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
             elif kind == "run":
                 text, bindings, rows = payload
                 reply = runner.run(text, bindings, max_rows=rows)
+            elif kind == "sections":
+                profile, identifier, options, rows = payload
+                reply = run_sections_on(runner, profile, identifier, options, rows)
             elif kind == "graphs":
                 reply = graphs
             else:
@@ -145,9 +149,11 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
         except RecursionError:
             reply = error_reply(400, "the query is nested too deeply to be evaluated") if kind == "answer" \
                 else ValueError("nested too deeply")
+        except QueryError as error:  # a page's option its query refuses (a malformed date): the client's to fix
+            reply = error
         except Exception as error:  # report, keep serving: a worker dies only when killed
             logging.getLogger("mrkg.endpoint").exception("worker failed")
-            reply = error if kind == "run" else error_reply(500, f"the query could not be evaluated: {error}")
+            reply = error if kind in ("run", "sections") else error_reply(500, f"the query could not be evaluated: {error}")
         connection.send(reply)
 
 
@@ -330,6 +336,15 @@ class PoolEvaluator:
 
     def run(self, text: str, bindings=None, max_rows: int | None = None):
         reply = self.pool.call("run", (text, bindings, max_rows))
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def sections(self, profile, identifier: str, options: dict[str, str], max_rows: int | None) -> list[dict]:
+        """A profile page's sections, evaluated in one worker (on its threads, see ``profiles.PAGE_THREADS``):
+        the page takes one worker as it takes one admission slot, and its answers cross the pipe once.
+        The time limit is the page's."""
+        reply = self.pool.call("sections", (profile, identifier, options, max_rows))
         if isinstance(reply, Exception):
             raise reply
         return reply

@@ -262,6 +262,28 @@ def test_pool_kills_a_query_at_the_limit_and_replaces_the_worker(database):
         pool.close()
 
 
+def test_a_profile_page_is_evaluated_in_one_worker_with_the_answers_of_the_server_process(database):
+    from mrkg.endpoint.evaluate import InlineEvaluator
+    from mrkg.endpoint.profiles import PROFILES
+    from mrkg.endpoint.workers import PoolEvaluator
+    from mrkg.queries.library import QueryError
+
+    pool = Pool(database, size=1, timeout=60)
+    try:
+        pooled = PoolEvaluator(pool)
+        here = InlineEvaluator(OxigraphRunner(ox.Store.read_only(str(database))), max_rows=None)
+        for kind, identifier in (("country", "RUS"), ("organisation", "eaeu"), ("instrument", "icmw")):
+            answered = pooled.sections(PROFILES[kind], identifier, {"on": "2010-01-01"}, 5)
+            assert answered == here.sections(PROFILES[kind], identifier, {"on": "2010-01-01"}, 5)
+            assert sum(len(section["rows"]) for section in answered) > 0
+        assert any(section["truncated"] for section in answered)  # the row cap holds in the worker
+        with pytest.raises(QueryError, match="2010-13-45"):
+            pooled.sections(PROFILES["country"], "KAZ", {"on": "2010-13-45"}, None)
+        assert len(pool.pids()) == 1 and pool.killed == 0  # a refused option is an answer, not a failure
+    finally:
+        pool.close()
+
+
 def test_a_busy_pool_says_so(database):
     pool = Pool(database, size=1, timeout=3)
     try:

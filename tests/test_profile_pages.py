@@ -239,3 +239,41 @@ def test_a_repeated_page_runs_no_section_query_again(engine):
         before = CountingEvaluator.runs
         other_day = page(counted, "/id/country/KAZ?on=2020-01-01")
         assert other_day != first and CountingEvaluator.runs - before > 5
+
+
+
+class _TimedEvaluator(InlineEvaluator):
+    """Records when each query ran; each takes at least 20 ms, so queries run one after the other
+    never overlap."""
+
+    def __init__(self, runner):
+        super().__init__(runner)
+        self.spans = []
+
+    def run(self, text, bindings=None, max_rows=None):
+        import time
+
+        started = time.perf_counter()
+        answer = super().run(text, bindings, max_rows)
+        time.sleep(0.02)
+        self.spans.append((started, time.perf_counter()))
+        return answer
+
+
+def test_a_pages_sections_run_side_by_side_and_keep_the_page_order(engine, monkeypatch):
+    monkeypatch.setattr(profiles, "PAGE_THREADS", 2)
+    timed = _TimedEvaluator(OxigraphRunner(engine.store))
+    sections = timed.sections(profiles.PROFILES["country"], "RUS", {"on": "2010-01-01"}, None)
+    monkeypatch.setattr(profiles, "PAGE_THREADS", 1)
+    alone = _TimedEvaluator(OxigraphRunner(engine.store))
+    expected = alone.sections(profiles.PROFILES["country"], "RUS", {"on": "2010-01-01"}, None)
+
+    def overlapping(spans):
+        spans = sorted(spans)
+        return sum(1 for (_, end), (start, _) in zip(spans, spans[1:]) if start < end)
+
+    assert overlapping(timed.spans) > 0 and overlapping(alone.spans) == 0
+    assert [s["name"] for s in sections] == [s.query for s in profiles.PROFILES["country"].sections]
+    parts = [s for s in sections if s.get("parts")]
+    assert parts, "RUS has partner figures: the partner-years section runs top-partners for each row"
+    assert sections == expected  # the same answers in the same order, parts in the order of their rows
