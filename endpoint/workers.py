@@ -153,7 +153,8 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
             reply = error
         except Exception as error:  # report, keep serving: a worker dies only when killed
             logging.getLogger("mrkg.endpoint").exception("worker failed")
-            reply = error if kind in ("run", "sections") else error_reply(500, f"the query could not be evaluated: {error}")
+            reply = (error if kind in ("run", "sections")
+                     else error_reply(500, f"the query could not be evaluated: {error}"))
         connection.send(reply)
 
 
