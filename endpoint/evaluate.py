@@ -204,15 +204,9 @@ class InlineEvaluator:
 
     def sections(self, profile, identifier: str, options: dict[str, str], max_rows: int | None) -> list[dict]:
         """A profile page's sections (``profiles.run_sections``), each query capped at ``max_rows``."""
-        return run_sections_on(self, profile, identifier, options, max_rows)
+        from mrkg.endpoint.profiles import sections_on
 
-
-def run_sections_on(runner, profile, identifier: str, options: dict[str, str], max_rows: int | None) -> list[dict]:
-    """``profiles.run_sections`` with each query run by ``runner`` (anything with ``run(text, bindings,
-    max_rows) -> (Result, truncated)``: an evaluator, or a worker's ``OxigraphRunner``) under the row cap."""
-    from mrkg.endpoint.profiles import run_sections
-
-    return run_sections(lambda: CappedView(runner, max_rows), profile, identifier, options)
+        return sections_on(self, profile, identifier, options, max_rows)
 
 
 class CappedView:

@@ -119,6 +119,15 @@ def run_sections(view_factory, profile: Profile, identifier: str, options: dict[
     return sections
 
 
+def sections_on(runner, profile: Profile, identifier: str, options: dict[str, str],
+                max_rows: int | None) -> list[dict]:
+    """``run_sections`` with each query run by ``runner`` (anything with ``run(text, bindings, max_rows) ->
+    (Result, truncated)``: an evaluator, or a worker's ``OxigraphRunner``) under the row cap."""
+    from mrkg.endpoint.evaluate import CappedView
+
+    return run_sections(lambda: CappedView(runner, max_rows), profile, identifier, options)
+
+
 def _answer(view_factory, named, parameters: dict[str, str]) -> dict:
     """One named query's answer for the page, with the link to the same query."""
     view = view_factory()

@@ -110,7 +110,8 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
     os.environ["RUST_BACKTRACE"] = "0"
     import pyoxigraph as ox
 
-    from mrkg.endpoint.evaluate import OxigraphRunner, answer, run_sections_on
+    from mrkg.endpoint.evaluate import OxigraphRunner, answer
+    from mrkg.endpoint.profiles import sections_on
     from mrkg.queries.library import QueryError
 
     if in_memory:
@@ -136,7 +137,7 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
                 reply = runner.run(text, bindings, max_rows=rows)
             elif kind == "sections":
                 profile, identifier, options, rows = payload
-                reply = run_sections_on(runner, profile, identifier, options, rows)
+                reply = sections_on(runner, profile, identifier, options, rows)
             elif kind == "graphs":
                 reply = graphs
             else:

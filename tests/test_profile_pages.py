@@ -241,7 +241,6 @@ def test_a_repeated_page_runs_no_section_query_again(engine):
         assert other_day != first and CountingEvaluator.runs - before > 5
 
 
-
 class _TimedEvaluator(InlineEvaluator):
     """Records when each query ran; each takes at least 20 ms, so queries run one after the other
     never overlap."""
