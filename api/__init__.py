@@ -20,20 +20,35 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from mrkg.graph.build import BuildReport
-from mrkg.graph.build import build as _build
+from typing import TYPE_CHECKING
+
 from mrkg.graph.remote import open_engine
 from mrkg.queries.execute import Result, run_named
 from mrkg.queries.library import NamedQuery, QueryError, bind, get, named_queries
 
+if TYPE_CHECKING:
+    from mrkg.graph.build import BuildReport
+
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    # The build pipeline (loaders, SHACL, rdflib's SPARQL engine) is imported when it is used: a query
+    # from the command line or a notebook does not pay for it (docs/benchmarks.md, "start-up").
+    if name == "BuildReport":
+        from mrkg.graph.build import BuildReport
+
+        return BuildReport
+    raise AttributeError(f"module 'mrkg' has no attribute {name!r}")
 
 
 def build(sources: str | Path | None = None, store: str | Path | None = None, progress=lambda m: None,
           tables: bool = True, update_url: str | None = None) -> BuildReport:
     """Validate the sources and load them into the store (atomically); ``tables=False`` leaves out
     the third-party statistical tables. A ``store`` URL pushes to that SPARQL server."""
-    return _build(sources, store, progress, tables, update_url)
+    from mrkg.graph.build import build as build_graph
+
+    return build_graph(sources, store, progress, tables, update_url)
 
 
 class Connection:

@@ -31,7 +31,6 @@ from mrkg.endpoint.server import ServeError
 from mrkg.graph.remote import RemoteError, is_remote, open_engine
 from mrkg.cli.terminal import printable, printable_term, unicode_escaped
 from mrkg.graph.store import StoreError, StoreMissing, default_store
-from mrkg.loaders import InputError
 from mrkg.ontology import iris
 from mrkg.queries import typed
 from mrkg.queries.execute import Result, run_named
@@ -547,11 +546,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except InputError as error:
-        _error(f"the sources have {len(error.problems)} problem(s); the store was not changed:")
-        for problem in error.problems:
-            print(printable(f"  {problem}", keep="\n\t"), file=sys.stderr)
-        return 2
     except (QueryError, StoreMissing, StoreError, ServeError, RemoteError) as error:
         _error(str(error))
         return 2
@@ -563,9 +557,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `mrkg list countries | head`
         return 0
     except Exception as error:
+        # The errors of reading sources, checking and exporting, imported only now: a query does not
+        # load those parts (and cannot raise their errors).
         from mrkg.graph.checks import CheckFailed
+        from mrkg.loaders.strict import InputError
         from mrkg.publish.export import ExportError
 
+        if isinstance(error, InputError):
+            _error(f"the sources have {len(error.problems)} problem(s); the store was not changed:")
+            for problem in error.problems:
+                print(printable(f"  {problem}", keep="\n\t"), file=sys.stderr)
+            return 2
         if isinstance(error, ExportError):
             _error(str(error))
             return 2

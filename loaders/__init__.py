@@ -8,21 +8,30 @@ module with ``KIND``, ``read(root, registry, problems)`` and
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mrkg.loaders import (
-    countries, desta_treaties, documents, gptad_treaties, huggo_treaties, icmw_status, instrument_matches,
-    instruments, labour_agreements, memberships, observations, organisations, place_names, plausibility, roles, treaty_provisions,
-    vocabularies, zones,
-)
-from mrkg.loaders.base import Located
 from mrkg.loaders.registry import Registry
-from mrkg.loaders.strict import InputError, InputProblem, Problems
 
-LOADERS = (countries, vocabularies, place_names, documents, organisations, instruments, memberships,
-           huggo_treaties, desta_treaties, gptad_treaties, labour_agreements, icmw_status, treaty_provisions, instrument_matches,
-           roles, zones, observations)
+if TYPE_CHECKING:
+    from mrkg.loaders.base import Located
+    from mrkg.loaders.strict import InputError, InputProblem
+
+# The loader modules are imported when the sources are read (``LOADERS``), not with this package: the
+# query side imports a few types from here and need not pay for every loader (docs/benchmarks.md, "start-up").
+_LOADER_NAMES = ("countries", "vocabularies", "place_names", "documents", "organisations", "instruments", "memberships",
+                 "huggo_treaties", "desta_treaties", "gptad_treaties", "labour_agreements", "icmw_status",
+                 "treaty_provisions", "instrument_matches", "roles", "zones", "observations")
+
+
+def __getattr__(name: str):
+    if name == "LOADERS":
+        return tuple(importlib.import_module(f"{__name__}.{module}") for module in _LOADER_NAMES)
+    if name in ("InputError", "InputProblem"):
+        return getattr(importlib.import_module(f"{__name__}.strict"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
@@ -57,13 +66,16 @@ class Sources:
 
 def read_sources(root: Path | str | None = None) -> Sources:
     """Read and validate every source file; raise InputError listing all problems."""
+    from mrkg.loaders import plausibility
+    from mrkg.loaders.strict import InputError, InputProblem, Problems
+
     root = Path(root) if root is not None else default_sources()
     if not (root / "documents.yaml").is_file():
         raise InputError([InputProblem(str(root), None, None, None,
                                        "is not a sources folder", "a folder with documents.yaml")])
     sources = Sources(root)
     problems = Problems()
-    for module in LOADERS:
+    for module in __getattr__("LOADERS"):
         sources.records[module.__name__] = list(module.read(root, sources.registry, problems))
     plausibility.future_date_problems(sources.records, problems, plausibility.build_date())
     problems.raise_if_any()

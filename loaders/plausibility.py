@@ -17,7 +17,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterator
 
-import networkx
 import pycountry
 from pydantic import BaseModel, Field
 
@@ -169,6 +168,8 @@ def _record_name(record: BaseModel) -> str | None:
 def cycles(edges: dict[str, str]) -> list[list[str]]:
     """Each cycle of a single-valued relation (child -> parent) once, starting at its first member
     in ``edges``' order; a self-reference is left to the record's own check."""
+    import networkx  # here, not at the top: the query side imports this module's package (start-up)
+
     graph = networkx.DiGraph((a, b) for a, b in edges.items() if a != b)
     order = {node: index for index, node in enumerate(edges)}
     found = []

@@ -39,8 +39,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from mrkg.loaders import instruments
-from mrkg.loaders.types import IDENTIFIER, parse_partial_date
+from mrkg.loaders import instrument_terms
+from mrkg.loaders.dates import IDENTIFIER, parse_partial_date
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG
 
@@ -290,8 +290,8 @@ BINDERS = {
     "observation": _local_name("observation", r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){0,6}",
                                "un-ims-2019/migrant-stock/KGZ/KAZ/2019"),
     "citizenship-mode": _local_name("citizenship-mode", r"[AL][0-9]{2}[a-f]?|dualcit_comb", "A06b or dualcit_comb"),
-    "policy-area": _concept("policy area", instruments.POLICY_AREAS),
-    "instrument-class": _concept("instrument class", instruments.CLASSES),
+    "policy-area": _concept("policy area", instrument_terms.POLICY_AREAS),
+    "instrument-class": _concept("instrument class", instrument_terms.CLASSES),
 }
 
 

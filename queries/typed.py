@@ -24,7 +24,7 @@ from typing import Any, Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from mrkg.loaders.types import EDTF, PartialDate
+from mrkg.loaders.dates import EDTF, PartialDate
 from mrkg.ontology.namespace import PREFIXES
 from mrkg.queries.columns import BOOLEAN, DATE, DATE_OR_TEXT, DECIMAL, ENTITY, INTEGER, NUMBER_OR_DATE, TEXT
 

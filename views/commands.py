@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from mrkg.loaders import instruments as instrument_vocabulary
+from mrkg.loaders import instrument_terms
 from mrkg.queries.library import BINDERS, QueryError
 
 VIEW_KINDS = ("agreements", "flows", "country", "organisation", "visa")
@@ -34,9 +34,9 @@ def _optional(kind: str, value: str | None):
 def _instrument_type(value: str | None):
     if value is None:
         return None
-    if value not in instrument_vocabulary.TYPES:
-        raise QueryError(f"{value!r} is not an instrument type; known: {', '.join(sorted(instrument_vocabulary.TYPES))}")
-    return instrument_vocabulary.TYPES[value]
+    if value not in instrument_terms.TYPES:
+        raise QueryError(f"{value!r} is not an instrument type; known: {', '.join(sorted(instrument_terms.TYPES))}")
+    return instrument_terms.TYPES[value]
 
 
 def positive_int(text: str) -> int:
