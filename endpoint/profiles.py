@@ -8,12 +8,13 @@ The charts and timelines draw the rows of a section; they add no facts of their 
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import html as htmllib
 import os
 import re
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -94,8 +95,9 @@ PAGE_THREADS = max(1, min(4, os.cpu_count() or 1))
 def run_sections(view_factory, profile: Profile, identifier: str, options: dict[str, str]) -> list[dict]:
     """Each section of ``profile`` for the entity: the named query's columns and rows (each query run
     through a fresh ``view_factory()``, the evaluator with the row cap), and a link to the same query.
-    The sections are evaluated side by side on ``PAGE_THREADS`` threads, then the queries a section
-    runs for each of its rows; the page lists them in its own order whatever order they finish in.
+    The sections are evaluated side by side on ``PAGE_THREADS`` threads, and the queries a section runs
+    for each of its rows as soon as it is answered, before the sections not yet started; the page lists
+    them in its own order whatever order they finish in.
     Raises QueryError for an option the query refuses (a malformed date)."""
     queries = named_queries()
     planned = []
@@ -107,16 +109,51 @@ def run_sections(view_factory, profile: Profile, identifier: str, options: dict[
         except QueryError:
             continue  # not an identifier the query takes (a country IRI that is not an ISO code)
         planned.append((section, named, {section.param: identifier, **given}))
-    with ThreadPoolExecutor(PAGE_THREADS, thread_name_prefix="mrkg-section") as pool:
-        sections = list(pool.map(lambda plan: _answer(view_factory, plan[1], plan[2]), planned))
-        for (section, _, _), answer in zip(planned, sections):
-            if section.each is not None:
-                query, columns = section.each
-                answer["parts"] = list(pool.map(
-                    lambda row: _answer(view_factory, queries[query],
-                                        {section.param: identifier, **{c: str(row[c]) for c in columns}}),
-                    answer["rows"]))
+    sections: list[dict] = [{} for _ in planned]
+
+    def ask(task: tuple) -> dict:
+        index, position, parameters = task
+        section = planned[index][0]
+        return _answer(view_factory, queries[section.each[0]] if position is not None else planned[index][1],
+                       parameters)
+
+    def answered(task: tuple, answer: dict) -> list[tuple]:
+        """Store the answer; a section's parts, when it has any, are the tasks that follow it."""
+        index, position, _ = task
+        if position is not None:
+            sections[index]["parts"][position] = answer
+            return []
+        sections[index].update(answer)
+        section = planned[index][0]
+        if section.each is None:
+            return []
+        columns = section.each[1]
+        sections[index]["parts"] = [None] * len(answer["rows"])
+        return [(index, position, {section.param: identifier, **{c: str(row[c]) for c in columns}})
+                for position, row in enumerate(answer["rows"])]
+
+    # A section whose rows start queries of their own is asked first.
+    first = sorted(range(len(planned)), key=lambda index: planned[index][0].each is None)
+    run_in_turn([(index, None, planned[index][2]) for index in first], ask, answered, PAGE_THREADS)
     return sections
+
+
+def run_in_turn(tasks: list, run, answered, threads: int) -> None:
+    """``run(task)`` for each task, at most ``threads`` at once; when one finishes, ``answered(task,
+    result)`` returns the tasks that follow from it, which start before the tasks not yet started (a
+    page's parts before its remaining sections: the page then waits for its work, not for its slowest
+    section before any part may start). An error of a task is raised once the running ones finish."""
+    following: collections.deque = collections.deque()
+    waiting = collections.deque(tasks)
+    running: dict = {}
+    with ThreadPoolExecutor(threads, thread_name_prefix="mrkg-section") as pool:
+        while following or waiting or running:
+            while len(running) < threads and (following or waiting):
+                task = (following or waiting).popleft()
+                running[pool.submit(run, task)] = task
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                following.extend(answered(running.pop(future), future.result()))
 
 
 def sections_on(runner, profile: Profile, identifier: str, options: dict[str, str],

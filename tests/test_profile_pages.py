@@ -17,6 +17,7 @@ from mrkg.endpoint.app import create_app
 from mrkg.endpoint.evaluate import InlineEvaluator, OxigraphRunner
 from mrkg.ontology.namespace import MRKG
 from mrkg.queries.execute import OxigraphEngine
+from mrkg.queries.library import QueryError
 from profile_pages import expected_table, section_table, section_tables
 
 HTML = {"Accept": "text/html"}
@@ -276,3 +277,31 @@ def test_a_pages_sections_run_side_by_side_and_keep_the_page_order(engine, monke
     parts = [s for s in sections if s.get("parts")]
     assert parts, "RUS has partner figures: the partner-years section runs top-partners for each row"
     assert sections == expected  # the same answers in the same order, parts in the order of their rows
+
+
+def test_a_sections_parts_are_asked_before_the_sections_not_yet_started():
+    started = []
+
+    def run(task):
+        started.append(task)
+        return task.upper()
+
+    def answered(task, result):
+        return [f"{task}-part-{n}" for n in (1, 2)] if task == "partners" else []
+
+    profiles.run_in_turn(["partners", "visas", "laws"], run, answered, threads=1)
+    assert started == ["partners", "partners-part-1", "partners-part-2", "visas", "laws"]
+
+
+def test_a_failed_section_query_is_raised_after_the_running_ones_finish():
+    finished = []
+
+    def run(task):
+        if task == "broken":
+            raise QueryError("a malformed date")
+        finished.append(task)
+        return task
+
+    with pytest.raises(QueryError, match="malformed date"):
+        profiles.run_in_turn(["broken", "fine"], run, lambda task, result: [], threads=2)
+    assert finished == ["fine"]
