@@ -4,8 +4,9 @@
 every key). Order of work, so that no two measurements overlap:
 
 1. the real ``build()`` of ``sources`` into a temporary store, in a child process;
-2. ``mrkg view`` and the server's pages on the built store, in a child (``bench/pages.py``), then
-   the store's own unit costs (``bench/floor.py``), in another;
+2. ``mrkg view`` and the server's pages on the built store, in a child (``bench/pages.py``), a
+   command's start-up in fresh processes (``bench/startup.py``), then the store's own unit costs
+   (``bench/floor.py``), in another child;
 3. for each scale factor (x1 is always run; it is the graph itself):
    a. a child bulk-loads the graph (copies made on the fly) into a fresh Oxigraph store;
    b. every named query runs ``repeat`` times on that store, in a worker process, each bounded by
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from typing import Callable
 from mrkg.bench import children, floor, pages, scale
 from mrkg.bench.machine import describe_machine
 from mrkg.bench.measure import compare
+from mrkg.bench.startup import startup_times
 from mrkg.bench.workers import OxigraphMemoryWorker, OxigraphWorker, RdflibWorker
 from mrkg.queries.execute import with_values
 from mrkg.queries.library import NamedQuery, bind, named_queries
@@ -228,6 +231,11 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
                 waits_in_memory = {"error": str(failed), "views": [], "pages": []}
         else:
             waits_in_memory = None
+        progress("Timing a command's start-up (Python, rdflib's import, mrkg's import, a one-row query) …")
+        try:
+            startup = startup_times(work / "store", repeat)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as failed:
+            startup = {"error": str(failed)}
         progress("Measuring the store's own costs (index lookup, decoding and converting a cell) …")
         try:
             measured = [item for item in planned if not item.skipped]
@@ -259,6 +267,7 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
         "records": built["records"],
         "digest": built["digest"],
         "build_seconds": built["seconds"],
+        "build_cpu_seconds": built["cpu_seconds"],
         "build_stages": stage_groups(built["stages"]),
         "build_stage_seconds": built["stages"],
         "peak_rss_mb": built["peak_rss_mb"],
@@ -271,6 +280,7 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
         "memory_load": real.get("memory"),
         "store_costs": store_costs,
         "store_costs_in_memory": store_costs_in_memory,
+        "startup": startup,
         "scales": runs,
     }
     result["parity"] = parity_summary(runs)

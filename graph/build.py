@@ -7,7 +7,10 @@
                                               party and membership (graph/consolidated) + date conflicts
 5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
 6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
-7. ``curated_lines`` (dump)                   the curated dataset -> its sorted N-Quads lines
+7. ``dump_lines``    (dump)                   the curated dataset, the figures and the comparisons ->
+                                              the dump's lines in order (the tables' figures and
+                                              the comparisons are ordered here, their lines made
+                                              as the load reads them)
 8. ``install_stream`` (store, "load")         sorted merge of curated lines + figures + discrepancies ->
                                               graph.nq, written and bulk-loaded chunk by chunk in one
                                               pass, into a new Oxigraph generation swapped in atomically,
@@ -25,7 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from mrkg.graph.assemble import to_dataset
 from mrkg.graph import compare, consolidate
@@ -48,6 +51,12 @@ class BuildReport:
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
     discrepancies: dict[str, int] = field(default_factory=dict)
     possible_duplicates: int = 0
+
+
+def dump_lines(dataset, tables, found) -> Iterator[str]:
+    """Every line of the dump, in order: the curated dataset serialised, and the tables' figures and the
+    comparisons ordered by subject now (a stage's time is its whole cost), their lines made when read."""
+    return sorted_lines(curated_lines(dataset), tables, compare.nquads(found))
 
 
 def build(sources: Path | str | None = None, store: Path | str | None = None,
@@ -83,12 +92,11 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
     found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
     counted = dict(sorted(Counter(d.comparison for d in found).items()))
-    curated = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                    curated_lines, dataset)
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
                  {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
+    lines = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
+                  dump_lines, dataset, tables, found)
     del dataset  # about 150 MB that the load can use
-    lines = sorted_lines(curated, tables, compare.nquads(found))
     skipped = {table.file: table.skipped for table in tables}
     for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out
         skipped[file] = dict(sorted(records.registry.detail(labour_agreements.SKIPPED, file).counts.items()))

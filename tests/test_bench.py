@@ -197,6 +197,7 @@ def result(query_store):
 def test_result_has_the_required_keys_and_types(result):
     assert isinstance(result["triples"], int) and result["triples"] > 0
     assert isinstance(result["build_seconds"], float)
+    assert isinstance(result["build_cpu_seconds"], float) and result["build_cpu_seconds"] > 0
     assert isinstance(result["peak_rss_mb"], float) and result["peak_rss_mb"] > 0
     assert set(result["build_stages"]) == {"parse_validate", "dump", "load"}
     for key in ("cpu", "cores", "ram_gb", "os", "python", "rdflib", "pyoxigraph"):
@@ -218,6 +219,23 @@ def test_result_has_the_required_keys_and_types(result):
         assert [v["view"] for v in waits["views"]] == [label for label, _, _ in pages.VIEWS]
     assert ([p["status"] for p in result["waits_in_memory"]["pages"]]
             == [p["status"] for p in result["waits"]["pages"]])
+
+
+def test_a_commands_start_up_is_timed_in_fresh_processes(result):
+    startup = result["startup"]
+    assert "error" not in startup, startup
+    times = [startup[key] for key in ("python_ms", "rdflib_import_ms", "mrkg_import_ms", "query_command_ms")]
+    assert all(isinstance(value, float) and value > 0 for value in times)
+    # The query command starts the interpreter and imports mrkg before it answers.
+    assert startup["python_ms"] < startup["query_command_ms"]
+    assert startup["ratio_to_rdflib_import"] == round(startup["query_command_ms"] / startup["rdflib_import_ms"], 2)
+    table = report.render(result, "table")
+    assert "Start-up of a command" in table and f"mrkg query {startup['query']}" in table
+
+
+def test_a_start_up_that_could_not_be_timed_says_why():
+    lines = report._startup({"error": "exit code 2: mrkg: no store at /nowhere"})
+    assert lines[0] == "Start-up of a command: not measured (exit code 2: mrkg: no store at /nowhere)"
 
 
 def test_every_query_also_runs_on_the_graph_in_memory_with_the_same_rows(result):
@@ -325,6 +343,15 @@ def test_each_missed_time_target_is_split_into_measured_costs_and_given_its_caus
     assert build["cause"] == ("no stage is over the target alone; together they are; "
                               "Oxigraph's bare bulk load of the same quads took 14.0 s")
     result["build_stages"]["load"] = 21.0
+    (build,) = [c for c in report.missed_causes(result) if c["target"] == "build <= 20 s"]
+    assert build["cause"].startswith("stage over the target alone: load;")
+    # The build's CPU time over the cores' capacity in 20 s: no schedule of its stages could meet it.
+    result["build_cpu_seconds"], result["machine"] = 44.0, {"cores": 2}
+    (build,) = [c for c in report.missed_causes(result) if c["target"] == "build <= 20 s"]
+    assert build["cause"].startswith("the build's work is 44.0 CPU-seconds: on 2 cores no schedule of it takes "
+                                     "under 22.0 s; stage over the target alone: load;")
+    assert (build["cpu_s"], build["cores"]) == (44.0, 2)
+    result["machine"] = {"cores": 4}  # 11 s of work per core: the cores are not what stops it
     (build,) = [c for c in report.missed_causes(result) if c["target"] == "build <= 20 s"]
     assert build["cause"].startswith("stage over the target alone: load;")
     result["build_seconds"] = 19.0
