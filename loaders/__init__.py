@@ -3,7 +3,7 @@
 ``LOADERS`` lists one module per kind of source, in dependency order (a record
 may refer only to kinds read before it). To add a kind of source, write a
 module with ``KIND``, ``read(root, registry, problems)`` and
-``triples(located)``, and append it here.
+``triples(located)``, and append its name to ``_LOADER_NAMES`` here.
 """
 
 from __future__ import annotations
@@ -26,12 +26,18 @@ _LOADER_NAMES = ("countries", "vocabularies", "place_names", "documents", "organ
                  "treaty_provisions", "instrument_matches", "roles", "zones", "observations")
 
 
+def loader_modules() -> tuple:
+    """The loader modules in dependency order (``LOADERS``), imported now."""
+    return tuple(importlib.import_module(f"{__name__}.{module}") for module in _LOADER_NAMES)
+
+
 def __getattr__(name: str):
     if name == "LOADERS":
-        return tuple(importlib.import_module(f"{__name__}.{module}") for module in _LOADER_NAMES)
+        return loader_modules()
     if name in ("InputError", "InputProblem"):
         return getattr(importlib.import_module(f"{__name__}.strict"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
@@ -75,7 +81,7 @@ def read_sources(root: Path | str | None = None) -> Sources:
                                        "is not a sources folder", "a folder with documents.yaml")])
     sources = Sources(root)
     problems = Problems()
-    for module in __getattr__("LOADERS"):
+    for module in loader_modules():
         sources.records[module.__name__] = list(module.read(root, sources.registry, problems))
     plausibility.future_date_problems(sources.records, problems, plausibility.build_date())
     problems.raise_if_any()
