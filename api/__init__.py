@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from mrkg.graph.remote import open_engine

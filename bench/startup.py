@@ -49,4 +49,3 @@ def startup_times(store: Path | str, repeat: int = 5) -> dict:
     result["query"] = " ".join(QUERY)
     result["ratio_to_rdflib_import"] = round(result["query_command_ms"] / result["rdflib_import_ms"], 2)
     return result
-
