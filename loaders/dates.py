@@ -1,7 +1,8 @@
-"""Partial dates, date ranges and reference periods: plain values, without the record models.
+"""Partial dates, date ranges, reference periods and the identifier pattern: plain values, without
+the record models.
 
-The query side (parameters, typed results) reads dates with these; the record models
-(``mrkg.loaders.types``) validate curated fields with them. Kept apart so that a query imports
+The query side (parameters, typed results) reads dates and identifiers with these; the record
+models (``mrkg.loaders.types``) validate curated fields with them. Kept apart so that a query imports
 neither pydantic nor YAML (docs/benchmarks.md, "start-up")."""
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, ValidationInfo, field_validator
 
-# The plain date types (mrkg.loaders.dates), re-exported: the record models' fields are built on them.
+# The plain date types and identifier pattern (mrkg.loaders.dates), re-exported: the record models' fields are built on them.
 from mrkg.loaders.dates import (
-    EARLIEST_YEAR, EDTF, IDENTIFIER, ISO3, DateRange, PartialDate, Period, certainly_before, check_year,
+    EARLIEST_YEAR, EDTF, IDENTIFIER, DateRange, PartialDate, Period, certainly_before, check_year,
     parse_date_or_range, parse_partial_date, parse_period,
 )
 
@@ -74,6 +74,6 @@ def shown(value: object) -> str:
 PeriodField = Annotated[Period, BeforeValidator(parse_period), PlainSerializer(lambda p: p.text)]
 
 
-__all__ = ["EARLIEST_YEAR", "EDTF", "IDENTIFIER", "ISO3", "Citation", "Date", "DateOrRange", "DateRange", "Identifier",
+__all__ = ["EARLIEST_YEAR", "EDTF", "IDENTIFIER", "Citation", "Date", "DateOrRange", "DateRange", "Identifier",
            "PartialDate", "Period", "PeriodField", "Record", "certainly_before", "check_year", "known",
            "parse_date_or_range", "parse_partial_date", "parse_period", "shown"]

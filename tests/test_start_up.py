@@ -1,9 +1,10 @@
 """A query does not import the build pipeline.
 
 ``mrkg query`` spent 0.5 of its 0.8 s importing the loaders and their record models (pydantic, YAML),
-rdflib's SPARQL parser and networkx, none of which a query on the embedded store uses (docs/benchmarks.md, "start-up"). These tests run the
-command and the Python API in a fresh interpreter and check which modules it imported: the cause of
-the slow start, not its time, so that they pass or fail the same way on any machine.
+rdflib's SPARQL parser and networkx, none of which a query on the embedded store uses
+(docs/benchmarks.md, "start-up"). These tests run the command and the Python API in a fresh
+interpreter and check which modules it imported: the cause of the slow start, not its time, so that
+they pass or fail the same way on any machine.
 """
 
 from __future__ import annotations
