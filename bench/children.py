@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 
 def peak_rss_mb() -> float:
@@ -27,11 +27,12 @@ class ChildFailed(RuntimeError):
     """A child process raised or died; the message holds its traceback or exit code."""
 
 
-def run_in_child(function: Callable[..., dict], *args: Any) -> dict:
-    """Run ``function(*args)`` in a new process and return the dict it returns, with its peak memory."""
+def run_in_child(function: Callable[..., dict], *args: Any, environment: Mapping[str, str] | None = None) -> dict:
+    """Run ``function(*args)`` in a new process (with ``environment``, else this process's) and return
+    the dict it returns, with its peak memory."""
     from mrkg.bench.spawn import Child
 
-    child = Child(_answer, function.__module__, function.__qualname__, args)
+    child = Child(_answer, function.__module__, function.__qualname__, args, environment=environment)
     try:
         answer = child.connection.recv()
     except EOFError:

@@ -105,8 +105,9 @@ def floor_child(store: str, texts: dict[str, str] | None = None, in_memory: bool
     """The unit costs on the built ``store`` (or on its graph loaded into memory), rdflib's parse time
     of each of ``texts`` and Oxigraph's fixed cost of each of ``bound_texts`` (a benchmark child: see
     ``children.run_in_child``)."""
+    from mrkg.graph.allocator import allocator_of
     from mrkg.graph.remote import open_engine
 
     engine = open_engine(Path(store), in_memory=in_memory)
     return {**measure(engine), "rdflib_prepare_ms": rdflib_prepare_ms(texts or {}),
-            "oxigraph_fixed_ms": oxigraph_fixed_ms(bound_texts or {})}
+            "oxigraph_fixed_ms": oxigraph_fixed_ms(bound_texts or {}), "allocator": allocator_of()}

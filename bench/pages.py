@@ -93,10 +93,15 @@ def time_pages(engine, repeat: int) -> list[dict]:
     return measured
 
 
-def pages_child(store: str, repeat: int, in_memory: bool = False) -> dict:
-    """Views and pages on the built ``store``, or on its graph loaded into memory (a benchmark child:
-    see ``children.run_in_child``)."""
+def pages_child(store: str, repeat: int, in_memory: bool = False, parts: tuple[str, ...] = ("views", "pages")) -> dict:
+    """Views and/or pages (``parts``) on the built ``store``, or on its graph loaded into memory (a
+    benchmark child: see ``children.run_in_child``)."""
+    from mrkg.graph.allocator import allocator_of
     from mrkg.graph.remote import open_engine
 
+    timers = {"views": time_views, "pages": time_pages}
+    unknown = set(parts) - set(timers)
+    if unknown:
+        raise ValueError(f"unknown parts {sorted(unknown)}: expected views or pages")
     engine = open_engine(Path(store), in_memory=in_memory)
-    return {"views": time_views(engine, repeat), "pages": time_pages(engine, repeat)}
+    return {**{part: timers[part](engine, repeat) for part in parts}, "allocator": allocator_of()}

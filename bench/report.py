@@ -309,6 +309,18 @@ def _startup(startup: dict | None) -> list[str]:
             f"a one-row query command / rdflib's import: {_num(startup['ratio_to_rdflib_import'])}x", ""]
 
 
+def _allocators(result: dict) -> list[str]:
+    """Which memory allocator Oxigraph's query processes ran with (mrkg.graph.allocator), and which the
+    processes that inherit this one's (rdflib's worker, the views)."""
+    queries = (result.get("store_costs") or {}).get("allocator")
+    views = (result.get("waits") or {}).get("views_allocator")
+    if queries is None and views is None:
+        return []
+    return [f"memory allocator: {queries or 'unknown'} in Oxigraph's query processes (its workers, the store's "
+            f"costs, the server's pages); {views or 'unknown'} in rdflib's worker and for mrkg view (this "
+            f"process's, as they run when installed)"]
+
+
 def render_table(result: dict) -> str:
     m = result["machine"]
     out = [f"mrkg bench — {result['started']} — sources: {result['sources']}",
@@ -317,7 +329,7 @@ def render_table(result: dict) -> str:
            f"graph: {result['triples']:,} triples (quads) in {result['graphs']} named graphs from "
            f"{result['records']:,} records; repeat {result['settings']['repeat']}, rdflib timeout "
            f"{result['settings']['rdflib_timeout_s']:g} s, Oxigraph timeout "
-           f"{result['settings']['oxigraph_timeout_s']:g} s", ""]
+           f"{result['settings']['oxigraph_timeout_s']:g} s", *_allocators(result), ""]
 
     stages = result["build_stages"]
     named = ", ".join(n for n in result["build_stage_seconds"] if n not in ("dump", "load"))

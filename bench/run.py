@@ -34,6 +34,7 @@ from mrkg.bench.machine import describe_machine
 from mrkg.bench.measure import compare
 from mrkg.bench.startup import startup_times
 from mrkg.bench.workers import OxigraphMemoryWorker, OxigraphWorker, RdflibWorker
+from mrkg.graph.allocator import query_process_environment
 from mrkg.queries.execute import with_values
 from mrkg.queries.library import NamedQuery, bind, named_queries
 
@@ -219,18 +220,11 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
 
         nquads = current(work / "store").dump
         progress("Timing mrkg view and the server's pages on the built store …")
-        try:
-            waits = children.run_in_child(pages.pages_child, str(work / "store"), repeat)
-        except children.ChildFailed as failed:
-            waits = {"error": str(failed), "views": [], "pages": []}
+        waits = views_and_pages(work / "store", repeat)
+        waits_in_memory = None
         if built["quads"] <= memory_max_quads:
             progress("… and with the graph in memory (mrkg serve --in-memory) …")
-            try:
-                waits_in_memory = children.run_in_child(pages.pages_child, str(work / "store"), repeat, True)
-            except children.ChildFailed as failed:
-                waits_in_memory = {"error": str(failed), "views": [], "pages": []}
-        else:
-            waits_in_memory = None
+            waits_in_memory = views_and_pages(work / "store", repeat, in_memory=True)
         progress("Timing a command's start-up (Python, rdflib's import, mrkg's import, a one-row query) …")
         try:
             startup = startup_times(work / "store", repeat)
@@ -241,13 +235,15 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
             measured = [item for item in planned if not item.skipped]
             texts = {item.query.name: item.query.text for item in measured}
             bound = {item.query.name: with_values(item.query.text, bind(item.query, item.params)) for item in measured}
-            store_costs = children.run_in_child(floor.floor_child, str(work / "store"), texts, False, bound)
+            store_costs = children.run_in_child(floor.floor_child, str(work / "store"), texts, False, bound,
+                                                environment=query_process_environment())
         except children.ChildFailed as failed:
             store_costs = {"error": str(failed)}
         store_costs_in_memory = None
         if built["quads"] <= memory_max_quads:
             try:
-                store_costs_in_memory = children.run_in_child(floor.floor_child, str(work / "store"), {}, True)
+                store_costs_in_memory = children.run_in_child(floor.floor_child, str(work / "store"), {}, True,
+                                                              environment=query_process_environment())
             except children.ChildFailed as failed:
                 store_costs_in_memory = {"error": str(failed)}
         runs = [run_scale(nquads, factor, planned, work, repeat, rdflib_max_triples, rdflib_timeout,
@@ -290,6 +286,22 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
     result["misses"] = missed_causes(result)
     result["seconds"] = round(time.perf_counter() - began, 1)
     return result
+
+
+def views_and_pages(store: Path, repeat: int, in_memory: bool = False) -> dict:
+    """``mrkg view`` timed as the command runs (this process's allocator), and the server's pages as its
+    query workers answer them (``mrkg.graph.allocator``), each in a child of its own."""
+    waits: dict = {}
+    for part, environment in (("views", None), ("pages", query_process_environment())):
+        try:
+            answer = children.run_in_child(pages.pages_child, str(store), repeat, in_memory, (part,),
+                                           environment=environment)
+            waits[part] = answer[part]
+            waits[f"{part}_allocator"] = answer["allocator"]
+        except children.ChildFailed as failed:
+            waits["error"] = "; ".join(filter(None, [waits.get("error"), str(failed)]))
+            waits[part] = []
+    return waits
 
 
 def parity_summary(runs: list[dict]) -> dict:

@@ -16,19 +16,21 @@ import socket
 import subprocess
 import sys
 from multiprocessing.connection import Connection
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 _BOOT = "from mrkg.bench.spawn import child_main; child_main()"
 
 
 class Child:
-    """``function(connection, *args)`` running in a new Python process."""
+    """``function(connection, *args)`` running in a new Python process (with ``environment``, else
+    this process's)."""
 
-    def __init__(self, function: Callable[..., Any], *args: Any):
+    def __init__(self, function: Callable[..., Any], *args: Any, environment: Mapping[str, str] | None = None):
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen([sys.executable, "-c", _BOOT, str(theirs.fileno())],
-                                            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=2)
+                                            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=2,
+                                            env=None if environment is None else dict(environment))
         self.connection = Connection(ours.detach())
         self.connection.send((function.__module__, function.__qualname__, args))
 

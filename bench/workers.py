@@ -19,6 +19,9 @@ none of whose runs finished is *stopped* (its process is killed).
   ``mrkg.connect(in_memory=True)`` query); it loads again after a stopped query.
   Not forked per query: a forked child's first reads of the shared store were
   measured slower (copy-on-write), which would not be the server's cost.
+
+The Oxigraph workers start with the allocator of the server's query workers (``mrkg.graph.allocator``:
+mimalloc where the system has it); rdflib's runs on the system's, as rdflib is installed.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Any, Callable
 from mrkg.bench.children import peak_rss_mb
 from mrkg.bench.measure import median_ms, summarize, timed_runs
 from mrkg.bench.spawn import Child
+from mrkg.graph.allocator import query_process_environment
 
 
 def _collect(receive, started: float, timeout_s: float, kill: Callable[[], None]) -> dict:
@@ -104,6 +108,8 @@ class RdflibWorker:
     """A parsed rdflib dataset in its own process; ``run`` one query at a time, then ``close``."""
 
     def __init__(self, nquads: Path | str):
+        # The plain baseline: rdflib as installed, on the system's allocator. (Under mimalloc its forked
+        # query children ran up to four times slower: `figures` 2.9 -> 11.5 s in the 22:38 run.)
         self._process = Child(_rdflib_main, str(nquads))
         self._connection = self._process.connection
         self.loaded = self._receive()  # parse_s and peak_rss_mb after parsing
@@ -204,7 +210,7 @@ class OxigraphWorker:
         """Start the worker; False when it is not ready within ``timeout_s`` (then it is killed).
         Reopening a large store after a killed query can take minutes: that counts against the
         query's own time budget instead of stalling the whole benchmark."""
-        self._process = Child(_oxigraph_main, *self._args)
+        self._process = Child(_oxigraph_main, *self._args, environment=query_process_environment())
         self._connection = self._process.connection
         if not self._connection.poll(max(timeout_s, 0)):
             self._kill()

@@ -14,6 +14,7 @@ import pytest
 import mrkg.cli
 from mrkg.bench import pages, report, run, scale
 from mrkg.bench.workers import OxigraphMemoryWorker, OxigraphWorker, RdflibWorker
+from mrkg.graph import allocator
 from mrkg.ontology import iris
 from mrkg.queries.library import NamedQuery, bind, named_queries
 
@@ -278,6 +279,16 @@ def test_store_costs_are_measured_on_the_built_store(result):
     assert all(isinstance(ms, float) and ms > 0 for ms in prepared.values())
     assert all(isinstance(ms, float) and ms >= 0 for ms in fixed.values())
     assert "oxigraph fixed ms" in report.render_table(result)
+
+
+def test_oxigraphs_query_processes_run_with_the_servers_allocator_and_the_views_as_the_command_does(result):
+    # mimalloc where the system has it (mrkg.graph.allocator), as the server's query workers.
+    expected = allocator.query_allocator()
+    assert result["store_costs"]["allocator"] == expected
+    for waits in (result["waits"], result["waits_in_memory"]):
+        assert waits["pages_allocator"] == expected
+        assert waits["views_allocator"] == allocator.allocator_of()  # this process's, as `mrkg view` runs
+    assert f"memory allocator: {expected} in Oxigraph's query processes" in report.render_table(result)
 
 
 def test_oxigraph_fixed_cost_is_timed_per_query_text_and_a_broken_text_is_an_error():
