@@ -73,27 +73,20 @@ def test_the_allocator_of_a_process_is_read_from_its_mappings():
     assert allocator.allocator_of(2**22 + 1) == allocator.SYSTEM  # no such process
 
 
-def test_the_servers_query_workers_run_with_mimalloc(real_store, monkeypatch):
-    require_mimalloc()
-    monkeypatch.delenv(allocator.SWITCH, raising=False)
+@pytest.mark.parametrize("switch, expected", [(None, allocator.MIMALLOC), ("system", allocator.SYSTEM)])
+def test_the_servers_query_workers_run_with_the_chosen_allocator_and_answer(real_store, monkeypatch, switch,
+                                                                            expected):
+    if expected == allocator.MIMALLOC:
+        require_mimalloc()
+        monkeypatch.delenv(allocator.SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(allocator.SWITCH, switch)
     before = os.environ.get("LD_PRELOAD")
     pool = Pool(current(real_store).database, size=2, timeout=30)
     try:
-        assert pool.allocators == {allocator.MIMALLOC}
+        assert pool.allocators == {expected}
         answered, _ = pool.call("run", (QUICK, None, None))
         assert int(answered.rows[0]["n"]) > 0
     finally:
         pool.close()
-    assert os.environ.get("LD_PRELOAD") == before
-
-
-def test_with_the_switch_the_query_workers_keep_the_system_allocator(real_store, monkeypatch):
-    monkeypatch.setenv(allocator.SWITCH, "system")
-    monkeypatch.delenv("LD_PRELOAD", raising=False)
-    pool = Pool(current(real_store).database, size=1, timeout=30)
-    try:
-        assert pool.allocators == {allocator.SYSTEM}
-        answered, _ = pool.call("run", (QUICK, None, None))
-        assert int(answered.rows[0]["n"]) > 0
-    finally:
-        pool.close()
+    assert os.environ.get("LD_PRELOAD") == before  # the server's own environment is as it was
