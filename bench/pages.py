@@ -1,7 +1,8 @@
 """What a person waits for: ``mrkg view`` and the server's pages, timed on the built store.
 
-Both run in one child process (``pages_child``) on the store the benchmark built, with the
-embedded Oxigraph engine, as ``mrkg view`` and ``mrkg serve`` use it:
+Each runs in a child process of its own (``pages_child``) on the store the benchmark built, with
+the embedded Oxigraph engine, as ``mrkg view`` and ``mrkg serve`` use it (the pages' child with the
+allocator of the server's query workers: ``run.views_and_pages``):
 
 * views: each of ``VIEWS`` is built (``views.commands.build_view``, the graph ``mrkg view``
   draws; writing the HTML file is left out) ``repeat`` times; the median in seconds. A view
@@ -93,15 +94,14 @@ def time_pages(engine, repeat: int) -> list[dict]:
     return measured
 
 
-def pages_child(store: str, repeat: int, in_memory: bool = False, parts: tuple[str, ...] = ("views", "pages")) -> dict:
-    """Views and/or pages (``parts``) on the built ``store``, or on its graph loaded into memory (a
-    benchmark child: see ``children.run_in_child``)."""
+def pages_child(store: str, repeat: int, in_memory: bool, part: str) -> dict:
+    """The views or the pages (``part``) on the built ``store``, or on its graph loaded into memory,
+    and the allocator this process ran with (a benchmark child: see ``children.run_in_child``)."""
     from mrkg.graph.allocator import allocator_of
     from mrkg.graph.remote import open_engine
 
     timers = {"views": time_views, "pages": time_pages}
-    unknown = set(parts) - set(timers)
-    if unknown:
-        raise ValueError(f"unknown parts {sorted(unknown)}: expected views or pages")
+    if part not in timers:
+        raise ValueError(f"unknown part {part!r}: expected views or pages")
     engine = open_engine(Path(store), in_memory=in_memory)
-    return {**{part: timers[part](engine, repeat) for part in parts}, "allocator": allocator_of()}
+    return {part: timers[part](engine, repeat), "allocator": allocator_of()}

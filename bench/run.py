@@ -4,7 +4,7 @@
 every key). Order of work, so that no two measurements overlap:
 
 1. the real ``build()`` of ``sources`` into a temporary store, in a child process;
-2. ``mrkg view`` and the server's pages on the built store, in a child (``bench/pages.py``), a
+2. ``mrkg view`` and the server's pages on the built store, each in a child (``bench/pages.py``), a
    command's start-up in fresh processes (``bench/startup.py``), then the store's own unit costs
    (``bench/floor.py``), in another child;
 3. for each scale factor (x1 is always run; it is the graph itself):
@@ -294,7 +294,7 @@ def views_and_pages(store: Path, repeat: int, in_memory: bool = False) -> dict:
     waits: dict = {}
     for part, environment in (("views", None), ("pages", query_process_environment())):
         try:
-            answer = children.run_in_child(pages.pages_child, str(store), repeat, in_memory, (part,),
+            answer = children.run_in_child(pages.pages_child, str(store), repeat, in_memory, part,
                                            environment=environment)
             waits[part] = answer[part]
             waits[f"{part}_allocator"] = answer["allocator"]

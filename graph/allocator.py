@@ -5,8 +5,8 @@ evaluates a query. Under glibc's allocator that costs a large part of a short qu
 more in a process that holds a large heap: with the full graph loaded into memory, Oxigraph took
 6.0 ms to plan ``instrument``, against 2.1 ms in a fresh process. With mimalloc preloaded the named
 queries ran 1.65 times faster in memory (geometric mean over every named query, none slower) and
-1.1-1.4 times on disk, where the store's own reads dominate (docs/benchmarks.md). The build is not faster with it, so only query
-processes use it.
+1.1-1.4 times on disk, where the store's own reads dominate (docs/benchmarks.md). The build is not
+faster with it, so only query processes use it.
 
 A process cannot change its own allocator once it runs, so the processes mrkg starts to answer
 queries (the server's workers, the benchmark's query children) are started with mimalloc preloaded
