@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from mrkg.endpoint import formats
 from mrkg.endpoint.guard import Refused, check_graphs, inspect
 from mrkg.ontology.iris import BASE
-from mrkg.queries.execute import Result, solution_rows, to_rdflib, with_values
+from mrkg.queries.execute import (FirstPerGroup, Result, first_rows, first_solutions, solution_rows, to_rdflib,
+                                 with_values)
 
 log = logging.getLogger("mrkg.endpoint")
 
@@ -58,12 +59,14 @@ class Runner(Protocol):
     def graphs(self) -> frozenset[str]: ...
 
     def run(self, text: str, bindings: dict[str, Any] | None = None, max_rows: int | None = None,
-            union: bool = True, dataset: ProtocolDataset | None = None) -> tuple[Result, bool]: ...
+            union: bool = True, dataset: ProtocolDataset | None = None,
+            first: FirstPerGroup | None = None) -> tuple[Result, bool]: ...
 
 
 class OxigraphRunner:
     """The embedded store, read directly: at most ``max_rows`` solutions are ever taken from
-    the engine (an unbounded ``SELECT *`` never turns the whole store into Python objects)."""
+    the engine (an unbounded ``SELECT *`` never turns the whole store into Python objects), counted
+    after ``first`` has cut them."""
 
     def __init__(self, store: ox.Store):
         self.store = store
@@ -71,7 +74,7 @@ class OxigraphRunner:
     def graphs(self) -> frozenset[str]:
         return frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def run(self, text, bindings=None, max_rows=None, union=True, dataset=None):
+    def run(self, text, bindings=None, max_rows=None, union=True, dataset=None, first=None):
         # With FROM/FROM NAMED the query's own dataset must hold, with the protocol's parameters
         # theirs; otherwise the default graph is the union of the named graphs.
         if dataset is not None:
@@ -82,7 +85,8 @@ class OxigraphRunner:
             answer = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=union)
         if isinstance(answer, ox.QueryBoolean):
             return Result([], [], boolean=bool(answer)), False
-        taken = list(itertools.islice(answer, None if max_rows is None else max_rows + 1))
+        solutions = answer if isinstance(answer, ox.QueryTriples) else first_solutions(answer, first)
+        taken = list(itertools.islice(solutions, None if max_rows is None else max_rows + 1))
         truncated = max_rows is not None and len(taken) > max_rows
         taken = taken[:max_rows] if truncated else taken
         if isinstance(answer, ox.QueryTriples):
@@ -103,11 +107,13 @@ class EngineRunner:
         result = self.engine.run("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         return frozenset(str(row["g"]) for row in result.rows)
 
-    def run(self, text, bindings=None, max_rows=None, union=True, dataset=None):
+    def run(self, text, bindings=None, max_rows=None, union=True, dataset=None, first=None):
         if dataset is None:
-            result = self.engine.run(text, bindings)
+            result = self.engine.run(text, bindings, first=first)
         elif hasattr(self.engine, "run_on"):
             result = self.engine.run_on(text, dataset.default, dataset.named, bindings)
+            if first is not None and result.triples is None:
+                result.rows = first_rows(result.rows, first)
         else:
             raise Refused(501, "this store cannot take default-graph-uri / named-graph-uri; "
                                "name graphs with FROM / FROM NAMED in the query")
@@ -199,8 +205,9 @@ class InlineEvaluator:
     def answer(self, request: QueryRequest) -> Reply:
         return answer(self.runner, self._graphs, request, self.max_rows, self.base)
 
-    def run(self, text: str, bindings=None, max_rows: int | None = None) -> tuple[Result, bool]:
-        return self.runner.run(text, bindings, max_rows=max_rows)
+    def run(self, text: str, bindings=None, max_rows: int | None = None,
+            first: FirstPerGroup | None = None) -> tuple[Result, bool]:
+        return self.runner.run(text, bindings, max_rows=max_rows, first=first)
 
     def sections(self, profile, identifier: str, options: dict[str, str], max_rows: int | None) -> list[dict]:
         """A profile page's sections (``profiles.run_sections``), each query capped at ``max_rows``."""
@@ -215,7 +222,7 @@ class CappedView:
     def __init__(self, evaluator, max_rows: int | None):
         self.evaluator, self.max_rows, self.truncated = evaluator, max_rows, False
 
-    def run(self, text, bindings=None):
-        result, truncated = self.evaluator.run(text, bindings, self.max_rows)
+    def run(self, text, bindings=None, first=None):
+        result, truncated = self.evaluator.run(text, bindings, self.max_rows, first=first)
         self.truncated = self.truncated or truncated
         return result

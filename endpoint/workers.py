@@ -138,8 +138,8 @@ def _serve(connection, database: str, max_rows: int | None, base: str, memory_li
             if kind == "answer":
                 reply = answer(runner, graphs, payload, max_rows, base)
             elif kind == "run":
-                text, bindings, rows = payload
-                reply = runner.run(text, bindings, max_rows=rows)
+                text, bindings, rows, first = payload
+                reply = runner.run(text, bindings, max_rows=rows, first=first)
             elif kind == "sections":
                 profile, identifier, options, rows = payload
                 reply = sections_on(runner, profile, identifier, options, rows)
@@ -348,8 +348,8 @@ class PoolEvaluator:
         except RuntimeError as error:
             return error_reply(500, str(error))
 
-    def run(self, text: str, bindings=None, max_rows: int | None = None):
-        reply = self.pool.call("run", (text, bindings, max_rows))
+    def run(self, text: str, bindings=None, max_rows: int | None = None, first=None):
+        reply = self.pool.call("run", (text, bindings, max_rows, first))
         if isinstance(reply, Exception):
             raise reply
         return reply

@@ -33,7 +33,7 @@ from rdflib.namespace import XSD
 
 from mrkg.graph.store import StoreMissing
 from mrkg.ontology import iris
-from mrkg.queries.execute import Result, with_values
+from mrkg.queries.execute import FirstPerGroup, Result, first_rows, with_values
 
 USER_VARIABLE = "MRKG_SPARQL_USER"
 PASSWORD_VARIABLE = "MRKG_SPARQL_PASSWORD"
@@ -182,13 +182,16 @@ class RemoteEngine:
                                    f"run `mrkg --store {self.client.query_url} build` first")
         return self._graphs
 
-    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+    def run(self, text: str, bindings: dict[str, Any] | None = None, first: FirstPerGroup | None = None) -> Result:
         parsed = query_form(text)
         form = {"query": [with_values(text, bindings or {})]}
         if "datasetClause" not in parsed.keys():  # a query naming its own dataset keeps it
             graphs = self.graphs()
             form.update({"default-graph-uri": graphs, "named-graph-uri": graphs})
-        return self._send(parsed, form)
+        result = self._send(parsed, form)
+        if first is not None and result.triples is None and result.boolean is None:
+            result.rows = first_rows(result.rows, first)
+        return result
 
     def run_on(self, text: str, default: tuple[str, ...], named: tuple[str, ...],
                bindings: dict[str, Any] | None = None) -> Result:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef, Variable
@@ -59,6 +59,47 @@ def to_oxigraph(term: Any):
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+@dataclass(frozen=True)
+class FirstPerGroup:
+    """Only the first ``n`` rows of each group of rows that share the values of the ``group`` columns, in
+    the answer's order: a named query's ``# limit:``, which SPARQL cannot say. Engines take it so that
+    they convert only the rows kept: top-partners reads 148 rows for Russia and keeps 10 per source.
+    Plain data, so that it crosses to the server's worker processes."""
+
+    group: tuple[str, ...]
+    n: int
+
+    def keep(self, rows: Iterable, value: Callable[[Any, str], str | None]) -> Iterator:
+        """The rows kept, lazily; ``value(row, column)`` is the column's value as text (an IRI, a lexical
+        form or a blank node's label), or None where it is unbound."""
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = tuple(value(row, column) for column in self.group)
+            seen[key] = count = seen.get(key, 0) + 1
+            if count <= self.n:
+                yield row
+
+
+def first_rows(rows: list[dict[str, Any]], first: FirstPerGroup | None) -> list[dict[str, Any]]:
+    """``rows`` of rdflib terms (a finished result) cut by ``first``."""
+    return rows if first is None else list(first.keep(rows, _text_of_cell))
+
+
+def _text_of_cell(row: dict[str, Any], column: str) -> str | None:
+    term = row.get(column)
+    return None if term is None else str(term)
+
+
+def _text_of_solution(solution, column: str) -> str | None:
+    term = solution[column]
+    return None if term is None else term.value
+
+
+def first_solutions(solutions: Iterable, first: FirstPerGroup | None) -> Iterable:
+    """pyoxigraph's solutions cut by ``first``, before any is converted."""
+    return solutions if first is None else first.keep(solutions, _text_of_solution)
 
 
 @dataclass
@@ -275,7 +316,7 @@ class OxigraphEngine:
 
         return cls(load_in_memory(current(path).dump))
 
-    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+    def run(self, text: str, bindings: dict[str, Any] | None = None, first: FirstPerGroup | None = None) -> Result:
         answer = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
         if isinstance(answer, ox.QueryBoolean):
             return Result([], [], boolean=bool(answer))
@@ -284,7 +325,7 @@ class OxigraphEngine:
             return Result(["subject", "predicate", "object"],
                           [dict(zip(("subject", "predicate", "object"), t)) for t in triples], triples=triples)
         variables = [v.value for v in answer.variables]
-        return Result(variables, solution_rows(variables, answer))
+        return Result(variables, solution_rows(variables, first_solutions(answer, first)))
 
 
 def solution_rows(variables: list[str], solutions) -> list[dict[str, Any]]:
@@ -342,7 +383,7 @@ class RdflibEngine:
         dataset.parse(data=nquads, format="nquads")
         return cls(dataset)
 
-    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+    def run(self, text: str, bindings: dict[str, Any] | None = None, first: FirstPerGroup | None = None) -> Result:
         init = {Variable(k): v for k, v in (bindings or {}).items()}
         answer = self.dataset.query(text, initBindings=init or None)
         if answer.type == "ASK":
@@ -353,18 +394,23 @@ class RdflibEngine:
                           [dict(zip(("subject", "predicate", "object"), t)) for t in triples], triples=triples)
         variables = [str(v) for v in answer.vars]
         rows = [{v: r.get(Variable(v)) for v in variables} for r in answer.bindings]
-        return Result(variables, rows)
+        return Result(variables, first_rows(rows, first))
 
 
 def run_named(engine, query, bindings: dict[str, Any]) -> Result:
-    """Run a named query with validated bindings; keep only the header's columns."""
-    result = engine.run(query.text, bindings)
+    """Run a named query with validated bindings; keep only the header's columns, and with a ``# limit:``
+    the first rows of each group (cut by the engine), ranked."""
+    first = None
+    if query.limit is not None:
+        limit = query.limit
+        first = FirstPerGroup(limit.group, int(bindings[limit.param]) if limit.param in bindings else limit.default)
+    result = engine.run(query.text, bindings, first=first)
     if result.boolean is not None or result.triples is not None:
         return result
     columns = [c for c in query.columns if c in result.variables or (query.limit and c == "rank")]
     rows = result.rows
-    if query.limit is not None:
-        rows = _limited(rows, query.limit, bindings)
+    if first is not None:
+        rows = _ranked(rows, first)
     kinds = column_kinds(query)
     lists = [c for c in columns if kinds[c] == CODES]
     rows = [{c: row.get(c) for c in columns} for row in rows]
@@ -386,13 +432,13 @@ def sorted_codes(term: Any) -> Any:
     return Literal(separator.join(sorted(text.split(separator))), lang=term.language)
 
 
-def _limited(rows: list[dict], limit, bindings: dict[str, Any]) -> list[dict]:
-    """The first n rows of each group (rows arrive ordered), each with its rank in the group."""
-    n = int(bindings[limit.param]) if limit.param in bindings else limit.default
-    kept, seen = [], {}
+def _ranked(rows: list[dict], first: FirstPerGroup) -> list[dict]:
+    """Each row with its rank in its group. The engine has cut the rows already; this keeps ``first`` too,
+    so that an engine that returned more cannot show them."""
+    ranked, seen = [], {}
     for row in rows:
-        key = tuple(None if row.get(c) is None else str(row[c]) for c in limit.group)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] <= n:
-            kept.append({**row, "rank": Literal(seen[key], datatype=XSD.integer)})
-    return kept
+        key = tuple(_text_of_cell(row, column) for column in first.group)
+        seen[key] = rank = seen.get(key, 0) + 1
+        if rank <= first.n:
+            ranked.append({**row, "rank": Literal(rank, datatype=XSD.integer)})
+    return ranked

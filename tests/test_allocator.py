@@ -85,7 +85,7 @@ def test_the_servers_query_workers_run_with_the_chosen_allocator_and_answer(real
     pool = Pool(current(real_store).database, size=2, timeout=30)
     try:
         assert pool.allocators == {expected}
-        answered, _ = pool.call("run", (QUICK, None, None))
+        answered, _ = pool.call("run", (QUICK, None, None, None))
         assert int(answered.rows[0]["n"]) > 0
     finally:
         pool.close()

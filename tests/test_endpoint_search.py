@@ -29,10 +29,10 @@ class Counting(InlineEvaluator):
 
     index_runs = 0
 
-    def run(self, text, bindings=None, max_rows=None):
+    def run(self, text, bindings=None, max_rows=None, first=None):
         if text == get("search-index").text:
             Counting.index_runs += 1
-        return super().run(text, bindings, max_rows)
+        return super().run(text, bindings, max_rows, first)
 
 
 @pytest.fixture(scope="module")

@@ -247,7 +247,7 @@ def test_pool_kills_a_query_at_the_limit_and_replaces_the_worker(database):
     try:
         [first] = pool.pids()
         with pytest.raises(QueryTimeout):
-            pool.call("run", (SLOW, None, None))
+            pool.call("run", (SLOW, None, None, None))
         assert pool.killed == 1
         with pytest.raises(ProcessLookupError):
             os.kill(first, 0)  # the worker that ran it is gone (and reaped)
@@ -256,7 +256,7 @@ def test_pool_kills_a_query_at_the_limit_and_replaces_the_worker(database):
             time.sleep(0.2)
         [second] = pool.pids()
         assert second != first
-        result, truncated = pool.call("run", (QUICK, None, None))
+        result, truncated = pool.call("run", (QUICK, None, None, None))
         assert int(result.rows[0]["n"]) > 0 and not truncated
     finally:
         pool.close()
@@ -284,12 +284,35 @@ def test_a_profile_page_is_evaluated_in_one_worker_with_the_answers_of_the_serve
         pool.close()
 
 
+def test_a_named_ranking_is_cut_in_the_worker_as_in_the_server_process(full_store):
+    from mrkg.endpoint.evaluate import CappedView, InlineEvaluator
+    from mrkg.endpoint.workers import PoolEvaluator
+    from mrkg.queries.execute import FirstPerGroup, run_named
+    from mrkg.queries.library import bind, get
+
+    query = get("top-partners")
+    bindings = bind(query, {"country": "RUS", "measure": "migrant-stock", "year": "2019", "n": "5"})
+    first = FirstPerGroup(query.limit.group, 5)
+    database = current(full_store).database
+    pool = Pool(database, size=1, timeout=60)
+    try:
+        whole, _ = pool.call("run", (query.text, bindings, None, None))
+        cut, _ = pool.call("run", (query.text, bindings, None, first))
+        groups = {tuple(str(row[column]) for column in first.group) for row in whole.rows}
+        assert len(whole.rows) > 5 * len(groups) == len(cut.rows)  # the worker sends only the rows kept
+        view = CappedView(PoolEvaluator(pool), 10_000)
+        here = InlineEvaluator(OxigraphRunner(ox.Store.read_only(str(database))), max_rows=None)
+        assert run_named(view, query, bindings).rows == run_named(CappedView(here, None), query, bindings).rows
+    finally:
+        pool.close()
+
+
 def test_a_busy_pool_says_so(database):
     pool = Pool(database, size=1, timeout=3)
     try:
         outcome = []
         slow = threading.Thread(target=lambda: outcome.append(pytest.raises(QueryTimeout, pool.call, "run",
-                                                                            (SLOW, None, None))))
+                                                                            (SLOW, None, None, None))))
         slow.start()
         while not pool._idle.empty():
             time.sleep(0.05)
@@ -312,8 +335,8 @@ def test_an_in_memory_pool_answers_as_the_database_does(real_store, database):
     try:
         for text in (QUICK, "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
                             "ORDER BY ?s ?label"):
-            expected, _ = on_disk.call("run", (text, None, None))
-            answered, _ = in_memory.call("run", (text, None, None))
+            expected, _ = on_disk.call("run", (text, None, None, None))
+            answered, _ = in_memory.call("run", (text, None, None, None))
             assert [{k: str(v) for k, v in row.items()} for row in answered.rows] == \
                 [{k: str(v) for k, v in row.items()} for row in expected.rows]
             assert len(expected.rows) > 0
@@ -324,8 +347,8 @@ def test_an_in_memory_pool_answers_as_the_database_does(real_store, database):
         assert all(_data_limit(pid) > DEFAULT_MEMORY_LIMIT for pid in in_memory.pids())
         # A worker stopped at the time limit is replaced by one that loads the graph again.
         with pytest.raises(QueryTimeout):
-            in_memory.call("run", (SLOW, None, None))
-        result, _ = in_memory.call("run", (QUICK, None, None))
+            in_memory.call("run", (SLOW, None, None, None))
+        result, _ = in_memory.call("run", (QUICK, None, None, None))
         assert int(result.rows[0]["n"]) > 0
     finally:
         on_disk.close()
@@ -356,7 +379,7 @@ def test_workers_have_no_network_even_for_a_query_past_the_checks(database, cana
     try:
         assert pool.isolated
         # "run" is the pages' own trusted path: no checks. The engine tries, the namespace stops it.
-        outcome = pool.call("run", (service, None, None))
+        outcome = pool.call("run", (service, None, None, None))
         assert isinstance(outcome, Exception)
     finally:
         pool.close()

@@ -226,9 +226,9 @@ class CountingEvaluator(InlineEvaluator):
 
     runs = 0
 
-    def run(self, text, bindings=None, max_rows=None):
+    def run(self, text, bindings=None, max_rows=None, first=None):
         CountingEvaluator.runs += 1
-        return super().run(text, bindings, max_rows)
+        return super().run(text, bindings, max_rows, first)
 
 
 def test_a_repeated_page_runs_no_section_query_again(engine):
@@ -250,11 +250,11 @@ class _TimedEvaluator(InlineEvaluator):
         super().__init__(runner)
         self.spans = []
 
-    def run(self, text, bindings=None, max_rows=None):
+    def run(self, text, bindings=None, max_rows=None, first=None):
         import time
 
         started = time.perf_counter()
-        answer = super().run(text, bindings, max_rows)
+        answer = super().run(text, bindings, max_rows, first)
         time.sleep(0.02)
         self.spans.append((started, time.perf_counter()))
         return answer
