@@ -71,15 +71,19 @@ class FirstPerGroup:
     group: tuple[str, ...]
     n: int
 
-    def keep(self, rows: Iterable, value: Callable[[Any, str], str | None]) -> Iterator:
-        """The rows kept, lazily; ``value(row, column)`` is the column's value as text (an IRI, a lexical
-        form or a blank node's label), or None where it is unbound."""
+    def ranked(self, rows: Iterable, value: Callable[[Any, str], str | None]) -> Iterator[tuple[int, Any]]:
+        """The rows kept with their rank in their group (1, 2, ...), lazily; ``value(row, column)`` is the
+        column's value as text (an IRI, a lexical form or a blank node's label), or None where unbound."""
         seen: dict[tuple, int] = {}
         for row in rows:
             key = tuple(value(row, column) for column in self.group)
-            seen[key] = count = seen.get(key, 0) + 1
-            if count <= self.n:
-                yield row
+            seen[key] = rank = seen.get(key, 0) + 1
+            if rank <= self.n:
+                yield rank, row
+
+    def keep(self, rows: Iterable, value: Callable[[Any, str], str | None]) -> Iterator:
+        """The rows kept, lazily (``ranked`` without the ranks)."""
+        return (row for _, row in self.ranked(rows, value))
 
 
 def first_rows(rows: list[dict[str, Any]], first: FirstPerGroup | None) -> list[dict[str, Any]]:
@@ -435,10 +439,4 @@ def sorted_codes(term: Any) -> Any:
 def _ranked(rows: list[dict], first: FirstPerGroup) -> list[dict]:
     """Each row with its rank in its group. The engine has cut the rows already; this keeps ``first`` too,
     so that an engine that returned more cannot show them."""
-    ranked, seen = [], {}
-    for row in rows:
-        key = tuple(_text_of_cell(row, column) for column in first.group)
-        seen[key] = rank = seen.get(key, 0) + 1
-        if rank <= first.n:
-            ranked.append({**row, "rank": Literal(rank, datatype=XSD.integer)})
-    return ranked
+    return [{**row, "rank": Literal(rank, datatype=XSD.integer)} for rank, row in first.ranked(rows, _text_of_cell)]
