@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 
-from mrkg.queries import execute
 from mrkg.endpoint.evaluate import CappedView, EngineRunner, InlineEvaluator, OxigraphRunner
+from mrkg.queries import execute
 from mrkg.queries.execute import FirstPerGroup, OxigraphEngine, RdflibEngine, first_rows, run_named
 from mrkg.queries.library import bind, get
 

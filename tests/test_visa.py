@@ -8,13 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic
 
 import mrkg
+from mrkg.graph.store import open_read_only
 from mrkg.loaders.datasets import passport_index as visa
 from mrkg.loaders.datasets.figures import TableReport
+from mrkg.queries.execute import RdflibEngine, run_named
+from mrkg.queries.library import bind, get
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATASET = Path(__file__).resolve().parents[1] / "sources" / "datasets" / "passport-index-visa"
@@ -338,11 +342,6 @@ VISA_PARITY = [
 
 @pytest.fixture(scope="module")
 def visa_on_rdflib(full_store):
-    import pyoxigraph as ox
-
-    from mrkg.graph.store import open_read_only
-    from mrkg.queries.execute import RdflibEngine
-
     store = open_read_only(full_store)
     graphs = [g for g in store.named_graphs()
               if "/graph/document/" not in g.value and not g.value.endswith("/comparisons")]
@@ -356,9 +355,6 @@ def visa_on_rdflib(full_store):
 @pytest.mark.slow
 @pytest.mark.parametrize("name,params", VISA_PARITY, ids=[name for name, _ in VISA_PARITY])
 def test_visa_queries_answer_the_same_on_rdflib(full_store, visa_on_rdflib, name, params):
-    from mrkg.queries.execute import run_named
-    from mrkg.queries.library import bind, get
-
     query = get(name)
     oxigraph = mrkg.query(name, store=full_store, **params).strings()
     baseline = run_named(visa_on_rdflib, query, bind(query, params)).strings()
