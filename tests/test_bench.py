@@ -504,6 +504,29 @@ def test_growth_target_compares_time_growth_with_rows_growth():
     assert _growth_target(_timed(2.0, 5), _timed(60_000.0, None, stopped=True))["met"] is False
 
 
+def test_growth_misses_are_split_by_the_growth_of_the_graph(result):
+    def target(x4_ms: dict[str, float]) -> dict:
+        names = sorted(x4_ms)
+        x1 = [{**_timed(2.0, 1), "name": name} for name in names]
+        x4 = [{**_timed(x4_ms[name], 1), "name": name} for name in names]
+        result = {"build_seconds": 1.0, "peak_rss_mb": 1.0, "queries": x1,
+                  "scales": [{"factor": 1, "quads": 1000, "queries": x1}, {"factor": 4, "quads": 3900, "queries": x4}]}
+        (found,) = [t for t in report.check_targets(result) if t["target"].startswith("time grows")]
+        return found
+
+    # One row at every scale: 4x time follows the graph's 3.9x (an aggregate over the copies); 20x does not.
+    found = target({"total": 8.0, "pairs": 40.0, "constant": 2.2})
+    assert found["failing"] == ["pairs", "total"]
+    assert found["data_bound"] == ["total"] and found["faster_than_data"] == ["pairs"]
+    # Without the graph's size there is no bound to compare with: every miss is reported as a real one.
+    x1, x4 = {**_timed(2.0, 1), "name": "total"}, {**_timed(8.0, 1), "name": "total"}
+    unsized = {"build_seconds": 1.0, "peak_rss_mb": 1.0, "queries": [x1],
+               "scales": [{"factor": 1, "queries": [x1]}, {"factor": 4, "queries": [x4]}]}
+    (found,) = [t for t in report.check_targets(unsized) if t["target"].startswith("time grows")]
+    assert found["data_bound"] == [] and found["faster_than_data"] == ["total"]
+    assert "faster than the graph grows: total" in report.render_table({**result, "targets": [found]})
+
+
 def test_view_and_page_targets_name_the_slow_ones():
     result = {"build_seconds": 1.0, "peak_rss_mb": 1.0, "queries": [], "waits": {
         "views": [{"view": "flows a 2019", "whole_measure_and_year": True, "seconds": 2.0},
