@@ -24,7 +24,10 @@ type binds ``?name`` to one literal " A B C " that the query tests with
 CONTAINS, and ``?name_first`` to the first code in alphabetical order: what
 must concern every listed country concerns that one, so a query can start
 from it rather than test every candidate with CONTAINS. A pair (two different
-countries) binds the same and ``?name_second``, the other code.
+countries) binds the same and ``?name_second``, the other code. Each of these
+codes also comes as its country's IRI (``?name_firstIri``, ``?name_secondIri``):
+a pattern on a term known before evaluation is one Oxigraph's planner starts
+from, where a term found by a lookup of the code is not.
 A named query projects its parameter variables; ``run_named`` keeps just the
 header's ``columns``.
 """
@@ -319,11 +322,13 @@ def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None
             codes = sorted({str(_country(item)).rsplit("/", 1)[1] for item in items})
             bindings[param.name] = Literal(" " + " ".join(codes) + " ")
             bindings[f"{param.name}_first"] = Literal(codes[0])
+            bindings[f"{param.name}_firstIri"] = iris.country(codes[0])
             if param.type == "pair":
                 if len(codes) != 2:
                     raise QueryError(f"{param.name} needs two different country codes, comma-separated "
                                      f"(e.g. RUS,TJK); got {raw!r}")
                 bindings[f"{param.name}_second"] = Literal(codes[1])
+                bindings[f"{param.name}_secondIri"] = iris.country(codes[1])
         else:
             bindings[param.name] = BINDERS[param.type](raw)
     return bindings

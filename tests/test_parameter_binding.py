@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from mrkg.queries.execute import with_values
 from mrkg.queries.library import QueryError, bind, get
@@ -67,12 +67,16 @@ def test_the_pair_type_binds_the_list_and_both_codes_in_order():
     bindings = bind(get("regime-between"), {"countries": "tjk, RUS", "on": "2020-01-01"})
     assert bindings["countries"] == Literal(" RUS TJK ")
     assert (bindings["countries_first"], bindings["countries_second"]) == (Literal("RUS"), Literal("TJK"))
+    assert (bindings["countries_firstIri"], bindings["countries_secondIri"]) == (
+        URIRef("https://w3id.org/mrkg/id/country/RUS"), URIRef("https://w3id.org/mrkg/id/country/TJK"))
 
 
 def test_a_country_list_binds_the_list_and_its_first_code():
     bindings = bind(get("agreements-binding"), {"countries": "kaz,BLR,UKR", "on": "2020-01-01"})
     assert bindings["countries"] == Literal(" BLR KAZ UKR ")
     assert bindings["countries_first"] == Literal("BLR") and "countries_second" not in bindings
+    assert bindings["countries_firstIri"] == URIRef("https://w3id.org/mrkg/id/country/BLR")
+    assert "countries_secondIri" not in bindings
 
 
 @pytest.mark.parametrize("value", ["RUS", "RUS,RUS", "RUS,TJK,KAZ", ","])
