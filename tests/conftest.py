@@ -12,8 +12,9 @@ import pytest
 
 import mrkg
 
-# The browser tests' fixtures (`browser`, `server`): tests/browser.py.
-pytest_plugins = ("browser",)
+# The browser tests' fixtures (`browser`, `server`): tests/browser.py; a Virtuoso server for a test
+# module (`virtuoso`): tests/virtuoso_server.py.
+pytest_plugins = ("browser", "virtuoso_server")
 
 
 @pytest.fixture(scope="session")
