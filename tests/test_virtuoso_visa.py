@@ -39,6 +39,7 @@ def pushed_with_visa(virtuoso, real_store, full_store):
 @pytest.mark.parametrize("name", VISA_QUERIES)
 def test_visa_queries_answer_the_same_on_virtuoso(pushed_with_visa, full_store, name):
     query = named_queries()[name]
+    assert query.examples, f"{name} has no example to compare"
     remote, local = RemoteEngine.open(pushed_with_visa["url"], timeout=60), OxigraphEngine.open(full_store)
     for example in query.examples:
         bindings = bind(query, example)
