@@ -7,11 +7,13 @@
                                               party and membership (graph/consolidated) + date conflicts
 5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
 6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
-7. ``dump_lines``    (dump)                   the curated dataset, the figures and the comparisons ->
+7. ``rows``          (discrepancy_table, "tabulate")  disagreements between figures -> the table's
+                                              columns, written on each discrepancy
+8. ``dump_lines``    (dump)                   the curated dataset, the figures and the comparisons ->
                                               the dump's lines in order (the tables' figures and
                                               the comparisons are ordered here, their lines made
                                               as the load reads them)
-8. ``install_stream`` (store, "load")         sorted merge of curated lines + figures + discrepancies ->
+9. ``install_stream`` (store, "load")         sorted merge of curated lines + figures + discrepancies ->
                                               graph.nq, written and bulk-loaded chunk by chunk in one
                                               pass, into a new Oxigraph generation swapped in atomically,
                                               or StoreError (disk full, read-only) with nothing swapped
@@ -26,12 +28,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from mrkg.graph.assemble import to_dataset
-from mrkg.graph import compare, consolidate
+from mrkg.graph import compare, consolidate, discrepancy_table
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import chunks, curated_lines, digest, sorted_lines
 from mrkg.graph.store import default_store, install_stream
@@ -53,10 +56,11 @@ class BuildReport:
     possible_duplicates: int = 0
 
 
-def dump_lines(dataset, tables, found) -> Iterator[str]:
+def dump_lines(dataset, tables, found, table=()) -> Iterator[str]:
     """Every line of the dump, in order: the curated dataset serialised, and the tables' figures and the
-    comparisons ordered by subject now (a stage's time is its whole cost), their lines made when read."""
-    return sorted_lines(curated_lines(dataset), tables, compare.nquads(found))
+    comparisons (with the discrepancy table) ordered by subject now (a stage's time is its whole cost),
+    their lines made when read."""
+    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(table)))
 
 
 def build(sources: Path | str | None = None, store: Path | str | None = None,
@@ -91,11 +95,12 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
         raise CheckFailed(report)
     found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
     found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
+    table = stage("tabulate", "Tabulating the disagreements between figures …", discrepancy_table.rows, dataset, found)
     counted = dict(sorted(Counter(d.comparison for d in found).items()))
     graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
                  {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
     lines = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                  dump_lines, dataset, tables, found)
+                  dump_lines, dataset, tables, found, table)
     del dataset  # about 150 MB that the load can use
     skipped = {table.file: table.skipped for table in tables}
     for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out

@@ -35,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
@@ -65,6 +65,12 @@ class Comparable(NamedTuple):
     value: Decimal  # in the base unit
     base: str
     source: str
+    # As the graph states it, for the discrepancy table (graph/discrepancy_table.py): the value's lexical
+    # form and datatype, the unit's and the document's IRIs.
+    shown_value: str = ""
+    shown_datatype: str = ""
+    unit: str = ""
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Discrepancy:
     difference: Decimal | None = None  # a - b in the base unit (figures only)
     relative: Decimal | None = None  # |a - b| / max(|a|, |b|)
     date_property: str | None = None
+    figures: tuple = field(default=(), compare=False, repr=False)  # the Comparables of a, b (and the other end)
 
     @property
     def node(self) -> URIRef:
@@ -119,12 +126,14 @@ def curated_figures(dataset: Dataset) -> Iterator[Comparable]:
             continue
         base, multiplier = units[unit]
         period = dataset.value(node, SDMX_DIMENSION.refPeriod)
+        document = dataset.value(node, DCTERMS.source)
         yield Comparable(
             str(node), _text(dataset.value(node, MRKG.measure)),
             tuple(_text(dataset.value(node, p)) for p in (MRKG.origin, MRKG.destination, SDMX_DIMENSION.refArea,
                                                           MRKG.refInstrument, MRKG.fundingSource, MRKG.figureStatus)),
             str(period), _calendar_year(dataset, period), Decimal(str(value)) * multiplier, base,
-            _text(dataset.value(node, MRKG.statisticalSource) or dataset.value(node, DCTERMS.source)))
+            _text(dataset.value(node, MRKG.statisticalSource) or document),
+            str(value), _text(value.datatype) or "", unit, _text(document) or "")
 
 
 def table_figures(tables: Iterable, units: dict[str, tuple[str, Decimal]]) -> Iterator[Comparable]:
@@ -132,14 +141,18 @@ def table_figures(tables: Iterable, units: dict[str, tuple[str, Decimal]]) -> It
     place = lru_cache(maxsize=None)(lambda code: None if code is None else str(iris.place(code)))
     observation = str(iris.entity("observation", ""))
     measure, unit_of, period = (str(iris.entity(kind, "")) for kind in ("measure", "unit", "period"))
+    decimal = str(XSD.decimal)
     for table in tables:
         source = str(iris.entity("statistical-source", table.publisher))
+        document = str(iris.document(table.stem))
         for f in table.figures:
-            base, multiplier = units[unit_of + f.unit]
+            unit = unit_of + f.unit
+            base, multiplier = units[unit]
             yield Comparable(
                 observation + observation_path(table.module.ID, f), measure + f.measure,
                 (place(f.origin), place(f.destination), place(f.area), None, None, None),
-                period + str(f.year), f.year, Decimal(f.value) * multiplier, base, source)
+                period + str(f.year), f.year, Decimal(f.value) * multiplier, base, source,
+                f.value, decimal, unit, document)
 
 
 # ---------------------------------------------------------------------------
@@ -166,7 +179,7 @@ def same_period(figures: Iterable[Comparable], tolerance: Decimal = TOLERANCE) -
         for a, b in itertools.combinations(sorted(group, key=lambda f: str(f.node)), 2):
             if a.source != b.source and _differ(a.value, b.value, tolerance):
                 yield Discrepancy("same period", a.node, b.node, difference=a.value - b.value,
-                                  relative=_relative(a.value, b.value))
+                                  relative=_relative(a.value, b.value), figures=(a, b))
 
 
 def between(figures: Iterable[Comparable], tolerance: Decimal = TOLERANCE, measure: str = STOCK,
@@ -196,7 +209,7 @@ def between(figures: Iterable[Comparable], tolerance: Decimal = TOLERANCE, measu
                 else:
                     continue
                 yield Discrepancy("between", a.node, near.node, other_end=far.node, difference=a.value - near.value,
-                                  relative=_relative(a.value, near.value))
+                                  relative=_relative(a.value, near.value), figures=(a, near, far))
 
 
 def discrepancies(dataset: Dataset, tables: Iterable = (), tolerance: Decimal = TOLERANCE) -> list[Discrepancy]:

@@ -168,6 +168,10 @@ class MRKG(DefinedNamespace):
     baseUnit: URIRef
     bracketEnd: URIRef
     classifiedState: URIRef
+    comparedArea: URIRef
+    comparedDestination: URIRef
+    comparedMeasure: URIRef
+    comparedOrigin: URIRef
     comparison: URIRef
     consentDate: URIRef
     consentEarliest: URIRef
@@ -182,6 +186,8 @@ class MRKG(DefinedNamespace):
     destination: URIRef
     difference: URIRef
     disputedDates: URIRef
+    documentNameA: URIRef
+    documentNameB: URIRef
     endEarliest: URIRef
     endLatest: URIRef
     entryIntoForce: URIRef
@@ -212,6 +218,8 @@ class MRKG(DefinedNamespace):
     origin: URIRef
     party: URIRef
     periodEnd: URIRef
+    periodLabelA: URIRef
+    periodLabelB: URIRef
     periodStart: URIRef
     policyArea: URIRef
     policyAreas: URIRef
@@ -233,6 +241,8 @@ class MRKG(DefinedNamespace):
     signatureDate: URIRef
     signatureEarliest: URIRef
     signatureLatest: URIRef
+    sourceA: URIRef
+    sourceB: URIRef
     sourceType: URIRef
     sourcesCited: URIRef
     startEarliest: URIRef
@@ -248,12 +258,17 @@ class MRKG(DefinedNamespace):
     suspensionEndEarliest: URIRef
     suspensionEndLatest: URIRef
     suspensionLatest: URIRef
+    tablePosition: URIRef
     targetGroup: URIRef
     terminationDate: URIRef
     terminationEarliest: URIRef
     terminationLatest: URIRef
+    unitCodeA: URIRef
+    unitCodeB: URIRef
     unitMultiplier: URIRef
     upperValue: URIRef
+    valueA: URIRef
+    valueB: URIRef
     valueQualifier: URIRef
     valueQualifiers: URIRef
     withdrawalDate: URIRef
