@@ -61,18 +61,21 @@ def _answer(connection, module: str, name: str, args: tuple) -> None:
 
 def build_child(sources: str | None, store: str) -> dict:
     """The real build into ``store``; stage seconds from BuildReport, the wall time of build() and its
-    CPU time (user and system, every thread of the process: the bulk loader's threads too)."""
+    CPU time (user and system, every thread of the process: the bulk loader's threads too, and the child
+    process the checks run in), and the peak memory of that child (``children_peak_rss_mb``)."""
     from mrkg.graph.build import build
 
     def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
+        return sum(usage.ru_utime + usage.ru_stime
+                   for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
     started, cpu_started = time.perf_counter(), cpu()
     report = build(sources, store)
     seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 2), "stages": dict(report.seconds),
-            "quads": report.quads, "graphs": report.graphs, "records": report.records, "digest": report.digest}
+            "quads": report.quads, "graphs": report.graphs, "records": report.records, "digest": report.digest,
+            "children_peak_rss_mb": round(children, 1)}
 
 
 def oxigraph_load_child(nquads: str, factor: int, database: str) -> dict:

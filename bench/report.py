@@ -74,12 +74,17 @@ def answer_floor(result: dict, entry: dict, costs_key: str = "store_costs") -> f
     return round(answer_floor_ms(costs, entry["rows"], entry["columns"]), 2)
 
 
+def build_peak_mb(result: dict) -> float:
+    return round(result["peak_rss_mb"] + (result.get("checks_peak_rss_mb") or 0.0), 1)
+
+
 def check_targets(result: dict) -> list[dict]:
     targets = [
         {"target": f"build <= {BUILD_S:g} s", "value": result["build_seconds"], "unit": "s",
          "met": result["build_seconds"] <= BUILD_S},
-        {"target": f"build peak memory <= {PEAK_MB / 1024:g} GB", "value": result["peak_rss_mb"], "unit": "MB",
-         "met": result["peak_rss_mb"] <= PEAK_MB},
+        # the build's process and the child its checks run in, as if both peaked at once
+        {"target": f"build peak memory <= {PEAK_MB / 1024:g} GB", "value": build_peak_mb(result), "unit": "MB",
+         "met": build_peak_mb(result) <= PEAK_MB},
     ]
     for store, costs_key, waits_key, label in STORES:
         queries = [q for q in result["queries"] if _ms(q, store) is not None]
@@ -350,14 +355,19 @@ def render_table(result: dict) -> str:
            f"{result['settings']['oxigraph_timeout_s']:g} s", *_allocators(result), ""]
 
     stages = result["build_stages"]
-    named = ", ".join(n for n in result["build_stage_seconds"] if n not in ("dump", "load"))
+    named = ", ".join(n for n in result["build_stage_seconds"] if n not in ("dump", "load", "check"))
     out += ["Build (the real build, in its own process)",
             *_table(["stage", "seconds"], [[f"parse/validate ({named})", _num(stages["parse_validate"], 2)],
                                            ["dump (curated graph serialised, sorted)", _num(stages["dump"], 2)],
                                            ["load (sorted merge written to graph.nq and bulk-loaded in one pass, "
                                             "optimise, atomic swap)", _num(stages["load"], 2)],
+                                           *([["checks (SHACL, violation queries), in a child process beside "
+                                               "the stages after them", _num(stages["check_beside"], 2)]]
+                                             if "check_beside" in stages else []),
                                            ["total build()", _num(result["build_seconds"], 2)]], {1}),
-            f"peak memory of the build process: {_num(result['peak_rss_mb'])} MB",
+            f"peak memory of the build process: {_num(result['peak_rss_mb'])} MB"
+            + (f"; of the child its checks run in: {_num(result['checks_peak_rss_mb'])} MB (together at most "
+               f"{_num(build_peak_mb(result))} MB)" if result.get("checks_peak_rss_mb") else ""),
             *([f"CPU time of the build: {_num(result['build_cpu_seconds'], 1)} s (user and system, every thread), "
                f"{_num(result['build_cpu_seconds'] / result['build_seconds'], 2)} cores busy on average of "
                f"{result['machine']['cores']}"] if result.get("build_cpu_seconds") and result.get("machine") else []),

@@ -5,7 +5,9 @@
 3. ``to_dataset``    (assemble)               records -> rdflib Dataset, a named graph per source
 4. ``consolidate``   (consolidate)            every source's records -> one statement per instrument,
                                               party and membership (graph/consolidated) + date conflicts
-5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed
+5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed; run
+                                              in a child process beside stages 6-9, awaited before
+                                              the new generation is made current
 6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
 7. ``rows``          (discrepancy_table, "tabulate")  disagreements between figures -> the table's
                                               columns, written on each discrepancy
@@ -31,9 +33,10 @@ from collections import Counter
 from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from mrkg.graph.assemble import to_dataset
+from mrkg.graph.background import Background
 from mrkg.graph import compare, consolidate, discrepancy_table
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import chunks, curated_lines, digest, sorted_lines
@@ -63,6 +66,22 @@ def dump_lines(dataset, tables, found, table=()) -> Iterator[str]:
     return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(table)))
 
 
+def _passed(checking: Background) -> None:
+    report = checking.result()
+    if not report.ok:
+        raise CheckFailed(report)
+
+
+def _checked(chunks: Iterable[bytes], checking: Background) -> Iterator[bytes]:
+    """The dump's chunks, stopped by the checks' failure as soon as it is known; after the last chunk,
+    the checks' outcome is awaited, so the load makes its generation current only once they passed."""
+    for chunk in chunks:
+        if checking.done():
+            _passed(checking)
+        yield chunk
+    _passed(checking)
+
+
 def build(sources: Path | str | None = None, store: Path | str | None = None,
           progress: Callable[[str], None] = lambda message: None, tables: bool = True,
           update_url: str | None = None) -> BuildReport:
@@ -90,33 +109,39 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     dataset = stage("assemble", f"Assembling {records.count()} records into RDF …", to_dataset, records)
     consolidated = stage("consolidate", "Consolidating every source's records …", consolidate.consolidate, dataset)
     consolidate.add_to(dataset, consolidated)
-    report = stage("check", "Checking SHACL shapes and violation queries …", check, dataset, tables)
-    if not report.ok:
-        raise CheckFailed(report)
-    found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
-    found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
-    table = stage("tabulate", "Tabulating the disagreements between figures …", discrepancy_table.rows, dataset, found)
-    counted = dict(sorted(Counter(d.comparison for d in found).items()))
-    graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
-                 {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
-    lines = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                  dump_lines, dataset, tables, found, table)
-    del dataset  # about 150 MB that the load can use
-    skipped = {table.file: table.skipped for table in tables}
-    for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out
-        skipped[file] = dict(sorted(records.registry.detail(labour_agreements.SKIPPED, file).counts.items()))
-    info = {"sources": str(sources), "records": records.count(), "figures": figures,
-            "graphs": graphs, "skipped": skipped, "discrepancies": counted,
-            "possible_duplicates": consolidated.possible_duplicates}
-    if client:
-        from mrkg.graph.push import push
+    # The checks run in a child process beside the stages after them (graph/background.py); the load
+    # waits for them before its generation is made current, and a failure leaves nothing stored.
+    progress("Checking SHACL shapes and violation queries (beside the next stages) …")
+    checking = Background(check, dataset, tables)
+    try:
+        found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
+        found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
+        table = stage("tabulate", "Tabulating the disagreements between figures …", discrepancy_table.rows, dataset, found)
+        counted = dict(sorted(Counter(d.comparison for d in found).items()))
+        graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
+                     {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
+        lines = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
+                      dump_lines, dataset, tables, found, table)
+        del dataset  # about 150 MB that the load can use
+        skipped = {table.file: table.skipped for table in tables}
+        for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out
+            skipped[file] = dict(sorted(records.registry.detail(labour_agreements.SKIPPED, file).counts.items()))
+        info = {"sources": str(sources), "records": records.count(), "figures": figures,
+                "graphs": graphs, "skipped": skipped, "discrepancies": counted,
+                "possible_duplicates": consolidated.possible_duplicates}
+        if client:
+            from mrkg.graph.push import push
 
-        nquads = b"".join(chunks(lines))
-        graph_digest, quads = digest(nquads), nquads.count(b"\n")
-        stage("push", f"Pushing {quads} quads to the SPARQL server at {store} …", push, nquads, client, progress)
-    else:
-        generation = stage("load", f"Loading them into the Oxigraph store at {store} as they are written …",
-                           install_stream, store, chunks(lines), info, progress)
-        graph_digest, quads = generation.info["digest"], generation.info["quads"]
+            nquads = b"".join(chunks(lines))
+            graph_digest, quads = digest(nquads), nquads.count(b"\n")
+            stage("check-wait", "Waiting for the checks …", _passed, checking)
+            stage("push", f"Pushing {quads} quads to the SPARQL server at {store} …", push, nquads, client, progress)
+        else:
+            generation = stage("load", f"Loading them into the Oxigraph store at {store} as they are written …",
+                               install_stream, store, _checked(chunks(lines), checking), info, progress)
+            graph_digest, quads = generation.info["digest"], generation.info["quads"]
+    finally:
+        checking.cancel()
+    timings["check"] = checking.seconds
     return BuildReport(store, graph_digest, records.count(), quads, graphs, timings, figures, skipped, counted,
                        consolidated.possible_duplicates)
