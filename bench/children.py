@@ -70,12 +70,67 @@ def build_child(sources: str | None, store: str) -> dict:
                    for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
     started, cpu_started = time.perf_counter(), cpu()
-    report = build(sources, store)
+    with TreeMemory() as memory:
+        report = build(sources, store)
     seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 2), "stages": dict(report.seconds),
             "quads": report.quads, "graphs": report.graphs, "records": report.records, "digest": report.digest,
-            "children_peak_rss_mb": round(children, 1)}
+            "children_peak_rss_mb": round(children, 1), "tree_peak_pss_mb": memory.peak_mb}
+
+
+class TreeMemory:
+    """The peak memory of this process and its children together, sampled every ``interval`` seconds
+    while the block runs: the sum of their proportional set sizes (Linux's ``Pss``), which counts a page
+    the build and its checks' child share (the child is forked) once, where adding their peak RSS counts
+    it twice. ``peak_mb`` is None where /proc does not give it."""
+
+    def __init__(self, interval: float = 0.05):
+        import threading
+
+        self.interval, self.peak_mb = interval, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="mrkg-bench-memory", daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        if Path("/proc/self/smaps_rollup").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self) -> None:
+        import os
+
+        peak = 0
+        while True:
+            peak = max(peak, sum(_pss_kb(pid) for pid in _process_tree(os.getpid())))
+            self.peak_mb = round(peak / 1024, 1)
+            if self._stop.wait(self.interval):
+                return
+
+
+def _process_tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [child for text in (task / "children").read_text().split() for child in _process_tree(int(text))]
+    except OSError:  # the process ended while we looked
+        pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def oxigraph_load_child(nquads: str, factor: int, database: str) -> dict:

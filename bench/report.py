@@ -75,6 +75,10 @@ def answer_floor(result: dict, entry: dict, costs_key: str = "store_costs") -> f
 
 
 def build_peak_mb(result: dict) -> float:
+    """The build's peak memory: its process and the child its checks run in together, sampled (the sum of
+    their proportional set sizes), or where that is not known, their peak RSS added (a shared page twice)."""
+    if result.get("build_tree_peak_pss_mb"):
+        return result["build_tree_peak_pss_mb"]
     return round(result["peak_rss_mb"] + (result.get("checks_peak_rss_mb") or 0.0), 1)
 
 
@@ -366,8 +370,10 @@ def render_table(result: dict) -> str:
                                              if "check_beside" in stages else []),
                                            ["total build()", _num(result["build_seconds"], 2)]], {1}),
             f"peak memory of the build process: {_num(result['peak_rss_mb'])} MB"
-            + (f"; of the child its checks run in: {_num(result['checks_peak_rss_mb'])} MB (together at most "
-               f"{_num(build_peak_mb(result))} MB)" if result.get("checks_peak_rss_mb") else ""),
+            + (f"; of the child its checks run in: {_num(result['checks_peak_rss_mb'])} MB" if result.get("checks_peak_rss_mb")
+               else "")
+            + (f"; both together (sampled, proportional set sizes: a page they share counted once): "
+               f"{_num(result['build_tree_peak_pss_mb'])} MB" if result.get("build_tree_peak_pss_mb") else ""),
             *([f"CPU time of the build: {_num(result['build_cpu_seconds'], 1)} s (user and system, every thread), "
                f"{_num(result['build_cpu_seconds'] / result['build_seconds'], 2)} cores busy on average of "
                f"{result['machine']['cores']}"] if result.get("build_cpu_seconds") and result.get("machine") else []),

@@ -274,6 +274,7 @@ def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (
         "build_stage_seconds": built["stages"],
         "peak_rss_mb": built["peak_rss_mb"],
         "checks_peak_rss_mb": built.get("children_peak_rss_mb"),
+        "build_tree_peak_pss_mb": built.get("tree_peak_pss_mb"),
         "parse": {"rdflib_s": real["rdflib"].get("parse_s"), "rdflib_peak_rss_mb": real["rdflib"].get("peak_rss_mb"),
                   "oxigraph_s": real["oxigraph_load"]["load_s"],
                   "oxigraph_peak_rss_mb": real["oxigraph_load"]["peak_rss_mb"], "ratio": real.get("load_ratio")},

@@ -5,6 +5,8 @@ stopped-query reporting."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
 import json
 from pathlib import Path
 
@@ -203,6 +205,7 @@ def test_result_has_the_required_keys_and_types(result):
     assert set(result["build_stages"]) == {"parse_validate", "dump", "load", "check_beside"}
     assert result["build_stages"]["check_beside"] > 0  # the checks ran, in the child, and were timed
     assert isinstance(result["checks_peak_rss_mb"], float) and result["checks_peak_rss_mb"] > 0
+    assert isinstance(result["build_tree_peak_pss_mb"], float) and result["build_tree_peak_pss_mb"] > 0
     for key in ("cpu", "cores", "ram_gb", "os", "python", "rdflib", "pyoxigraph"):
         assert result["machine"][key]
     for entry in result["queries"]:
@@ -455,6 +458,31 @@ def test_table_reports_the_targets(result):
 def test_stage_groups_put_every_stage_before_the_dump_in_parse_validate_but_the_checks_beside():
     stages = {"read": 1.0, "assemble": 2.0, "check": 3.0, "statistics": 4.0, "dump": 0.5, "load": 0.25}
     assert run.stage_groups(stages) == {"parse_validate": 7.0, "dump": 0.5, "load": 0.25, "check_beside": 3.0}
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/<pid>/smaps_rollup")
+def test_tree_memory_adds_a_childs_own_pages_to_the_parents():
+    import multiprocessing
+
+    from mrkg.bench.children import TreeMemory, _pss_kb
+
+    def hold(megabytes, ready):
+        block = bytearray(megabytes << 20)  # written: pages of its own, not shared with the parent
+        ready.set()
+        time.sleep(1.0)
+        del block
+
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    with TreeMemory(interval=0.02) as memory:
+        alone = _pss_kb(os.getpid()) / 1024
+        child = context.Process(target=hold, args=(200, ready))
+        child.start()
+        ready.wait(10)
+        time.sleep(0.3)
+        child.join()
+    assert memory.peak_mb > alone + 150, (memory.peak_mb, alone)
+    assert memory.peak_mb < alone + 400, "a page shared with the child was counted twice"
 
 
 def test_query_without_example_and_with_required_params_is_skipped():
