@@ -59,11 +59,11 @@ class BuildReport:
     possible_duplicates: int = 0
 
 
-def dump_lines(dataset, tables, found, table=()) -> Iterator[str]:
+def dump_lines(dataset, tables, found, discrepancy_rows=()) -> Iterator[str]:
     """Every line of the dump, in order: the curated dataset serialised, and the tables' figures and the
     comparisons (with the discrepancy table) ordered by subject now (a stage's time is its whole cost),
     their lines made when read."""
-    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(table)))
+    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(discrepancy_rows)))
 
 
 def _passed(checking: Background) -> None:
@@ -116,12 +116,12 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     try:
         found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
         found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
-        table = stage("tabulate", "Tabulating the disagreements between figures …", discrepancy_table.rows, dataset, found)
+        rows = stage("tabulate", "Tabulating the disagreements between figures …", discrepancy_table.rows, dataset, found)
         counted = dict(sorted(Counter(d.comparison for d in found).items()))
         graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
                      {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
         lines = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                      dump_lines, dataset, tables, found, table)
+                      dump_lines, dataset, tables, found, rows)
         del dataset  # about 150 MB that the load can use
         skipped = {table.file: table.skipped for table in tables}
         for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out

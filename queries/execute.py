@@ -48,12 +48,13 @@ def to_rdflib(term: Any):
         if datatype == _DECIMAL:
             # Oxigraph writes a decimal in its canonical form, the one rdflib would normalise it to: a
             # quarter of a decimal's conversion time goes to normalising it again.
-            return Literal(term.value, datatype=XSD.decimal, normalize=False)
+            return Literal(term.value, datatype=_DECIMAL_TYPE, normalize=False)
         return Literal(term.value, datatype=_datatype(datatype))
     raise TypeError(f"unexpected term {term!r}")
 
 
 _STRING, _DECIMAL = str(XSD.string), str(XSD.decimal)
+_DECIMAL_TYPE = URIRef(_DECIMAL)  # rdflib's XSD.decimal is a namespace lookup at every use
 
 
 @lru_cache(maxsize=None)
