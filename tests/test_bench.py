@@ -467,7 +467,7 @@ def test_tree_memory_adds_a_childs_own_pages_to_the_parents():
     from mrkg.bench.children import TreeMemory, _pss_kb
 
     def hold(megabytes, ready):
-        block = bytearray(megabytes << 20)  # written: pages of its own, not shared with the parent
+        block = bytearray(b"x") * (megabytes << 20)  # written: pages of its own, not shared with the parent
         ready.set()
         time.sleep(1.0)
         del block
