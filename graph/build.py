@@ -6,16 +6,20 @@
 4. ``consolidate``   (consolidate)            every source's records -> one statement per instrument,
                                               party and membership (graph/consolidated) + date conflicts
 5. ``check``         (checks)                 SHACL shapes and violation queries, or CheckFailed; run
-                                              in a child process beside stages 6-9, awaited before
+                                              in a child process beside stages 6-11, awaited before
                                               the new generation is made current
-6. ``discrepancies`` (compare)                dataset + figures -> where figures disagree
-7. ``rows``          (discrepancy_table, "tabulate")  disagreements between figures -> the table's
+6. ``all_figures``   (compare, "figures")     dataset + tables -> every figure, reduced to what
+                                              comparing and ranking need
+7. ``discrepancies`` (compare)                figures -> where figures disagree
+8. ``rows``          (discrepancy_table, "tabulate")  disagreements between figures -> the table's
                                               columns, written on each discrepancy
-8. ``dump_lines``    (dump)                   the curated dataset, the figures and the comparisons ->
-                                              the dump's lines in order (the tables' figures and
-                                              the comparisons are ordered here, their lines made
-                                              as the load reads them)
-9. ``install_stream`` (store, "load")         sorted merge of curated lines + figures + discrepancies ->
+9. ``rankings``      (partner_rankings, "rank")  figures -> each place's partner countries ranked
+                                              per measure, year, source and document
+10. ``dump_lines``   (dump)                   the curated dataset, the figures, the comparisons and
+                                              the rankings -> the dump's lines in order (the
+                                              tables' figures and the derived lines are ordered
+                                              here, their lines made as the load reads them)
+11. ``install_stream`` (store, "load")        sorted merge of curated lines + figures + derived lines ->
                                               graph.nq, written and bulk-loaded chunk by chunk in one
                                               pass, into a new Oxigraph generation swapped in atomically,
                                               or StoreError (disk full, read-only) with nothing swapped
@@ -37,7 +41,7 @@ from typing import Callable, Iterable, Iterator
 
 from mrkg.graph.assemble import to_dataset
 from mrkg.graph.background import Background
-from mrkg.graph import compare, consolidate, discrepancy_table
+from mrkg.graph import compare, consolidate, discrepancy_table, partner_rankings
 from mrkg.graph.checks import CheckFailed, check
 from mrkg.graph.dump import chunks, curated_lines, digest, sorted_lines
 from mrkg.graph.store import default_store, install_stream
@@ -59,11 +63,12 @@ class BuildReport:
     possible_duplicates: int = 0
 
 
-def dump_lines(dataset, tables, found, discrepancy_rows=()) -> Iterator[str]:
-    """Every line of the dump, in order: the curated dataset serialised, and the tables' figures and the
-    comparisons (with the discrepancy table) ordered by subject now (a stage's time is its whole cost),
-    their lines made when read."""
-    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(discrepancy_rows)))
+def dump_lines(dataset, tables, found, discrepancy_rows=(), rankings=()) -> Iterator[str]:
+    """Every line of the dump, in order: the curated dataset serialised, and the tables' figures, the
+    comparisons (with the discrepancy table) and the partner rankings ordered by subject now (a stage's
+    time is its whole cost), their lines made when read."""
+    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(discrepancy_rows),
+                                                              partner_rankings.nquads(rankings)))
 
 
 def _passed(checking: Background) -> None:
@@ -114,14 +119,20 @@ def build(sources: Path | str | None = None, store: Path | str | None = None,
     progress("Checking SHACL shapes and violation queries (beside the next stages) …")
     checking = Background(check, dataset, tables)
     try:
-        found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables)
+        comparables = stage("figures", "Reading every figure …", compare.all_figures, dataset, tables)
+        found = stage("compare", "Comparing sources …", compare.discrepancies, dataset, tables,
+                      figures=comparables)
         found = sorted(found + consolidated.discrepancies, key=lambda d: str(d.node))
         rows = stage("tabulate", "Tabulating the disagreements between figures …", discrepancy_table.rows, dataset, found)
+        rankings = stage("rank", "Ranking each place's partner countries …", partner_rankings.rankings, dataset,
+                         comparables)
+        del comparables
         counted = dict(sorted(Counter(d.comparison for d in found).items()))
         graphs = len({quad[3] for quad in dataset.quads((None, None, None, None))} |
-                     {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set()))
+                     {table.graph_name for table in tables if table.records} | ({compare.COMPARISONS_GRAPH} if found else set())
+                     | ({partner_rankings.RANKINGS_GRAPH} if rankings else set()))
         lines = stage("dump", f"Serialising sorted N-Quads ({figures} table figures included) …",
-                      dump_lines, dataset, tables, found, rows)
+                      dump_lines, dataset, tables, found, rows, rankings)
         del dataset  # about 150 MB that the load can use
         skipped = {table.file: table.skipped for table in tables}
         for file in records.registry.ids(labour_agreements.SKIPPED):  # rows and cells the labour loader left out

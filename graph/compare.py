@@ -212,11 +212,19 @@ def between(figures: Iterable[Comparable], tolerance: Decimal = TOLERANCE, measu
                                   relative=_relative(a.value, near.value), figures=(a, near, far))
 
 
-def discrepancies(dataset: Dataset, tables: Iterable = (), tolerance: Decimal = TOLERANCE) -> list[Discrepancy]:
-    """Every disagreement between sources in the curated dataset and the tables, in a stable order."""
-    tables = list(tables)
+def all_figures(dataset: Dataset, tables: Iterable = ()) -> list[Comparable]:
+    """Every figure of the curated dataset and the tables, reduced to what comparing and ranking need."""
     dataset = Dataset(store=dataset.store, default_union=True)  # the records live in named graphs
-    figures = list(curated_figures(dataset)) + list(table_figures(tables, _units(dataset)))
+    return list(curated_figures(dataset)) + list(table_figures(tables, _units(dataset)))
+
+
+def discrepancies(dataset: Dataset, tables: Iterable = (), tolerance: Decimal = TOLERANCE,
+                  figures: list[Comparable] | None = None) -> list[Discrepancy]:
+    """Every disagreement between sources in the curated dataset and the tables, in a stable order;
+    ``figures``: those of ``all_figures(dataset, tables)``, where the caller has them already."""
+    tables = list(tables)
+    if figures is None:
+        figures = all_figures(dataset, tables)
     found = [*same_period(figures, tolerance), *between(figures, tolerance), *provision_discrepancies(tables)]
     return sorted(found, key=lambda d: str(d.node))
 

@@ -15,6 +15,8 @@ KINDS = (
     "country", "area", "organisation", "instrument", "participation", "membership",
     "observation", "dataset", "measure", "unit", "statistical-source", "document", "period",
     "role", "zone", "region", "discrepancy", "instrument-record", "rule",
+    # a place's partner countries ranked per measure, year and source (graph/partner_rankings.py)
+    "ranking",
     # bilateral labour agreements: the scheme of provision codes, its codes, coded provisions;
     # a dataset's rights statement (documents.yaml) where its licence is not confirmed
     "scheme", "bla-provision-code", "coded-provision", "rights",

@@ -126,6 +126,7 @@ class MRKG(DefinedNamespace):
     OtherSources: URIRef
     Over: URIRef
     Participation: URIRef
+    PartnerRanking: URIRef
     Planned: URIRef
     PolicyArea: URIRef
     PolicyConcept: URIRef
@@ -220,11 +221,17 @@ class MRKG(DefinedNamespace):
     periodEnd: URIRef
     periodLabelA: URIRef
     periodLabelB: URIRef
+    partnerRole: URIRef
     periodStart: URIRef
     policyArea: URIRef
     policyAreas: URIRef
     possibleDuplicateOf: URIRef
     quote: URIRef
+    rankedDocument: URIRef
+    rankedMeasure: URIRef
+    rankedPlace: URIRef
+    rankedSource: URIRef
+    rankingYear: URIRef
     recordA: URIRef
     recordB: URIRef
     recordOf: URIRef

@@ -424,6 +424,8 @@ def run_named(engine, query, bindings: dict[str, Any]) -> Result:
     if query.limit is not None:
         limit = query.limit
         first = FirstPerGroup(limit.group, int(bindings[limit.param]) if limit.param in bindings else limit.default)
+        # Bound, the limit lets a query that can rank in SPARQL (top-partners) read no more rows than it keeps.
+        bindings = {**bindings, limit.param: Literal(first.n, datatype=XSD.integer)}
     result = engine.run(query.text, bindings, first=first)
     if result.boolean is not None or result.triples is not None:
         return result

@@ -516,6 +516,8 @@ def test_roles_and_zones(query_store):
 PARITY = [
     ("stock", {"origin": "RUS", "destination": "BLR"}),
     ("top-partners", {"country": "BLR", "measure": "migration-arrivals", "year": "2005"}),
+    ("top-partners", {"country": "RUS", "measure": "migration-arrivals", "year": "1991", "direction": "out",
+                      "source": "mia-belarus", "n": "1"}),
     ("group-total", {"measure": "migration-arrivals", "destination": "BLR", "year": "2005", "members": "RUS,KAZ"}),
     ("agreements-binding", {"countries": "BLR,GEO", "on": "2005-06-29"}),
     ("agreements-binding", {"countries": "BLR,KGZ", "on": "2000-12-31"}),
