@@ -205,7 +205,7 @@ def run_scale(nquads: Path, factor: int, planned: list[Planned], work: Path, rep
 
 
 def run_benchmark(sources: Path | str | None = None, scales: tuple[int, ...] = (1, 4, 16), repeat: int = 5,
-                  rdflib_max_triples: int = 2_500_000, rdflib_timeout: float = 60.0,
+                  rdflib_max_triples: int = 3_000_000, rdflib_timeout: float = 60.0,
                   oxigraph_timeout: float = 120.0, queries: dict[str, NamedQuery] | None = None,
                   progress: Callable[[str], None] = lambda message: None, memory_max_quads: int = 10_000_000) -> dict:
     """Run the whole benchmark and return its result (never asserts a target)."""

@@ -34,7 +34,7 @@ from mrkg.ontology import iris
 
 #: IRI kinds (``{BASE}id/<kind>/...``) whose entities are renamed per copy.
 RECORD_KINDS = ("instrument", "instrument-record", "participation", "membership", "observation", "role", "zone",
-                "discrepancy", "rule", "coded-provision", "citizenship-provision")
+                "discrepancy", "rule", "coded-provision", "citizenship-provision", "ranking")
 #: IRI kinds shared by all copies. Every kind in ``mrkg.ontology.iris.KINDS`` is in exactly one list
 #: (a test keeps it so: a new kind must be classified here).
 REFERENCE_KINDS = ("country", "area", "organisation", "dataset", "measure", "unit", "statistical-source",

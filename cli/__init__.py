@@ -526,8 +526,8 @@ def parser() -> argparse.ArgumentParser:
                        help="scale-up factors (default 1,4,16; x1, the graph itself, always runs)")
     bench.add_argument("--repeat", type=_positive(int), default=5, help="runs per query; the median is reported "
                                                                         "(default 5)")
-    bench.add_argument("--rdflib-max-triples", type=_positive(int), default=2_500_000, metavar="N",
-                       help="run rdflib only on graphs of at most N triples (default 2500000)")
+    bench.add_argument("--rdflib-max-triples", type=_positive(int), default=3_000_000, metavar="N",
+                       help="run rdflib only on graphs of at most N triples (default 3000000)")
     bench.add_argument("--memory-max-quads", type=_positive(int), default=10_000_000, metavar="N",
                        help="also run every query on the graph loaded into memory (as `mrkg serve --in-memory`) "
                             "at scales of at most N quads (default 10000000: about 1 GB per 2.3 M quads)")

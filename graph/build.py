@@ -67,8 +67,8 @@ def dump_lines(dataset, tables, found, discrepancy_rows=(), rankings=()) -> Iter
     """Every line of the dump, in order: the curated dataset serialised, and the tables' figures, the
     comparisons (with the discrepancy table) and the partner rankings ordered by subject now (a stage's
     time is its whole cost), their lines made when read."""
-    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(discrepancy_rows),
-                                                              partner_rankings.nquads(rankings)))
+    return sorted_lines(curated_lines(dataset), tables, chain(compare.nquads(found), discrepancy_table.nquads(discrepancy_rows)),
+                        [partner_rankings.sorted_blocks(rankings)])
 
 
 def _passed(checking: Background) -> None:

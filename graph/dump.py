@@ -33,15 +33,17 @@ def curated_lines(dataset: Dataset) -> list[str]:
     return sorted({line for line in text.split("\n") if line.strip()})
 
 
-def sorted_lines(curated: Iterable[str], tables: Iterable = (), more: Iterable[str] = ()) -> Iterator[str]:
+def sorted_lines(curated: Iterable[str], tables: Iterable = (), more: Iterable[str] = (),
+                 blocks: Iterable[Iterable[tuple[str, list[str]]]] = ()) -> Iterator[str]:
     """Every line of the dump once, in order: the merge of the sorted ``curated`` lines, each
-    table's sorted lines and ``more`` (the comparisons). Python orders strings by code point,
-    which is the byte order of their UTF-8, the order of the dump's bytes.
+    table's sorted lines, ``more`` (the comparisons) and ``blocks``, streams of lines already in
+    order subject by subject (the partner rankings). Python orders strings by code point, which is
+    the byte order of their UTF-8, the order of the dump's bytes.
 
     The sources are merged subject by subject, not line by line (a tenth of the steps): the
     lines of a subject are consecutive in sorted order, and a subject that several sources
     describe (a reference period) gets the union of their lines, sorted."""
-    streams = [by_subject(curated), by_subject(sorted(set(more)))]
+    streams = [by_subject(curated), by_subject(sorted(set(more))), *blocks]
     streams += [table.sorted_blocks() for table in tables]
     return chain.from_iterable(_merged(merge(*streams, key=itemgetter(0))))
 

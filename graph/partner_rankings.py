@@ -1,13 +1,14 @@
 """Stage "rank": a place's partner countries ranked per measure, year, source and document.
 
-``top-partners`` ranks the partners of one country for one measure and year, and ``group-total``
-adds up some of them. Both had to start from all of the country's figures (about 1,400 into Russia,
-every measure and year) and test each one's measure and period: some 4,500 index lookups, 30 ms on
-the on-disk store, for a ranking of 148 figures. So the build writes each ranking as a resource
-(``mrkg:PartnerRanking``) that names its place, the partners' role, the measure and the year, and lists
-its figures as an ``rdf:Seq`` does, largest first (``rdf:_1``, ``rdf:_2``, ...). The queries find the
-one or few rankings of their parameters and read the figures' rank from the membership property, so
-``top-partners`` reads the rest of a row only for the first ``n``.
+``top-partners`` ranks the partners of one country for one measure and year, ``group-total`` adds up
+some of them, and ``partner-years`` counts them per measure and source. Each had to start from all of
+the country's figures (about 1,400 into Russia, every measure and year) and test each one's measure
+and period: for ``top-partners`` some 4,500 index lookups, 30 ms on the on-disk store, for a ranking
+of 148 figures. So the build writes each ranking as a resource (``mrkg:PartnerRanking``) that names
+its place, the partners' role, the measure, the year, the document and the statistical source, and
+lists its figures as an ``rdf:Seq`` does, largest first (``rdf:_1``, ``rdf:_2``, ...). The queries
+find the rankings of their parameters from the place and read a figure's rank from the property that
+lists it, so ``top-partners`` reads the rest of a row only for the first ``n``.
 
 A ranking holds what the query ranks, and only that: figures with an origin and a destination whose
 other end is a country, grouped by the place, the partners' role, the measure, the year in which the
@@ -99,23 +100,42 @@ def rankings(dataset: Dataset, figures: Iterable[Comparable]) -> list[Ranking]:
 
 
 def nquads(found: Iterable[Ranking]) -> Iterator[str]:
-    """N-Quads lines (without newline) of the rankings, for the dump. Every IRI comes from iris.py."""
-    graph = f"<{RANKINGS_GRAPH}>"
+    """N-Quads lines (without newline) of the rankings, in no particular order."""
+    found = list(found)
+    if found:
+        yield _LABEL
+    for ranking in found:
+        yield from _lines(ranking)
+
+
+def sorted_blocks(found: Iterable[Ranking]) -> Iterator[tuple[str, list[str]]]:
+    """The lines of ``nquads`` subject by subject in the dump's order (``"<subject> "``, sorted lines),
+    each ranking's made when it is reached: the dump merges them in without holding 260,000 lines."""
+    keyed = [(f"<{ranking.node}> ", ranking) for ranking in found]
+    if keyed:
+        keyed.append((_LABEL[: _LABEL.index(" ") + 1], None))
+    for key, ranking in sorted(keyed, key=lambda item: item[0]):
+        yield key, sorted(_lines(ranking)) if ranking is not None else [_LABEL]
+
+
+_GRAPH = f"<{RANKINGS_GRAPH}>"
+_LABEL = (f'{_GRAPH} <{RDFS.label}> "Partner countries ranked per place, measure, year and source, written by '
+          f'mrkg build from the figures"@en <{iris.REFERENCE_GRAPH}> .')
+_HEAD = (f"<{RDF.type}> <{MRKG.PartnerRanking}>", f"<{MRKG.rankedPlace}>", f"<{MRKG.partnerRole}>",
+         f"<{MRKG.rankedMeasure}>", f"<{MRKG.rankingYear}>", f"<{MRKG.rankedDocument}>", f"<{MRKG.rankedSource}>")
+
+
+def _lines(ranking: Ranking) -> Iterator[str]:
+    """Every IRI comes from iris.py: none needs escaping."""
+    node, graph, head = f"<{ranking.node}>", _GRAPH, _HEAD
+    yield f"{node} {head[0]} {graph} ."
+    yield f"{node} {head[1]} <{ranking.place}> {graph} ."
+    yield f"{node} {head[2]} <{ranking.role}> {graph} ."
+    yield f"{node} {head[3]} <{ranking.measure}> {graph} ."
+    yield f'{node} {head[4]} "{ranking.year}"^^<{XSD.integer}> {graph} .'
+    yield f"{node} {head[5]} <{ranking.document}> {graph} ."
+    if ranking.source.startswith(_STATISTICAL_SOURCE):
+        yield f"{node} {head[6]} <{ranking.source}> {graph} ."
     member = str(RDF)
-    head = (f"<{RDF.type}> <{MRKG.PartnerRanking}>", f"<{MRKG.rankedPlace}>", f"<{MRKG.partnerRole}>",
-            f"<{MRKG.rankedMeasure}>", f"<{MRKG.rankingYear}>", f"<{MRKG.rankedDocument}>", f"<{MRKG.rankedSource}>")
-    for index, ranking in enumerate(found):
-        if index == 0:
-            yield (f'{graph} <{RDFS.label}> "Partner countries ranked per place, measure, year and source, written '
-                   f'by mrkg build from the figures"@en <{iris.REFERENCE_GRAPH}> .')
-        node = f"<{ranking.node}>"
-        yield f"{node} {head[0]} {graph} ."
-        yield f"{node} {head[1]} <{ranking.place}> {graph} ."
-        yield f"{node} {head[2]} <{ranking.role}> {graph} ."
-        yield f"{node} {head[3]} <{ranking.measure}> {graph} ."
-        yield f'{node} {head[4]} "{ranking.year}"^^<{XSD.integer}> {graph} .'
-        yield f"{node} {head[5]} <{ranking.document}> {graph} ."
-        if ranking.source.startswith(_STATISTICAL_SOURCE):
-            yield f"{node} {head[6]} <{ranking.source}> {graph} ."
-        for rank, figure in enumerate(ranking.figures, start=1):
-            yield f"{node} <{member}_{rank}> <{figure}> {graph} ."
+    for rank, figure in enumerate(ranking.figures, start=1):
+        yield f"{node} <{member}_{rank}> <{figure}> {graph} ."

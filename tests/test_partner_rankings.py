@@ -16,8 +16,9 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 import mrkg
 from mrkg.graph.compare import Comparable
-from mrkg.graph.partner_rankings import RANKINGS_GRAPH, nquads, rankings
+from mrkg.graph.partner_rankings import RANKINGS_GRAPH, nquads, rankings, sorted_blocks
 from mrkg.graph.store import open_read_only
+from mrkg.loaders.datasets.figures import by_subject
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG
 from mrkg.queries.execute import OxigraphEngine, run_named
@@ -224,3 +225,13 @@ def test_a_ranking_of_figures_that_name_no_statistical_source_names_its_document
     assert str(ranking.node).endswith("/un-ims-2019/unattributed")
     written = {line.split(" ")[1] for line in nquads([ranking])}
     assert f"<{MRKG.rankedDocument}>" in written and f"<{MRKG.rankedSource}>" not in written
+
+
+def test_the_dumps_blocks_are_the_rankings_lines_in_order(described):
+    # un-desa and un-desa-x: an IRI that begins another sorts after it as a line ("<...un-desa> " > "<...un-desa-x> ")
+    other = str(iris.entity("statistical-source", "un-desa-x"))
+    found = rankings(described, [figure("a", "1", PLACE["KAZ"], PLACE["RUS"]), figure("b", "2", PLACE["UZB"], PLACE["RUS"]),
+                                 figure("c", "3", PLACE["KAZ"], PLACE["RUS"], source=other),
+                                 *(figure(f"m{i}", str(i), PLACE["KGZ"], PLACE["TJK"], year=2000 + i % 3) for i in range(12))])
+    assert list(sorted_blocks(found)) == list(by_subject(sorted(nquads(found))))
+    assert list(sorted_blocks([])) == []
