@@ -217,7 +217,10 @@ def test_top_partners_and_group_total_answer_as_their_texts_that_read_every_figu
                 params = {"measure": params["measure"], "destination": params["country"], "year": params["year"]}
             for extra in variants:
                 bound = bind(query, {**params, **extra})
-                assert run_named(engine, query, bound).rows == run_named(engine, former, bound).rows, (name, params, extra)
+                answer = run_named(engine, query, bound).rows
+                assert answer == run_named(engine, former, bound).rows, (name, params, extra)
+                # each parameter set is a ranking of the graph: with no other setting, it has rows
+                assert answer or extra or name != "top-partners", params
 
 
 def test_a_ranking_of_figures_that_name_no_statistical_source_names_its_document_only(described):
