@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef, Variable
@@ -224,9 +224,6 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
 def with_values(text: str, bindings: dict[str, Any]) -> str:
     """``text`` with a VALUES block binding ``bindings`` opened first in each WHERE clause that uses them.
 
@@ -235,22 +232,31 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     evaluates a sub-SELECT (or a UNION branch of them) before joining it with the outer VALUES, so
     a sub-SELECT that filters on a parameter needs its own block or it scans the whole graph first
     (a two-country UNION took 2 s instead of 10 ms on the full graph). A clause that only wraps
-    sub-SELECTs gets none: Virtuoso 7 does not finish such a query with blocks at both levels."""
+    sub-SELECTs gets none: Virtuoso 7 does not finish such a query with blocks at both levels.
+
+    The outermost clause's block binds every parameter; a sub-SELECT's binds only those its clause,
+    projection and modifiers name. Each variable of a block is one more that Oxigraph's planner
+    carries through the joins it plans: on an empty store, `regime-between` took 7.2 ms to plan with every
+    parameter in each block and 5.1 ms with these, `agreements-binding` 3.0 and 2.5 ms (rule 35 in
+    docs/benchmarks.md)."""
     if not bindings:
         return text
     names = sorted(bindings)
     for name in names:
         if not _VARIABLE.fullmatch(name):
             raise ValueError(f"{name!r} is not a SPARQL variable name")
-    terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
-    block = "VALUES (" + " ".join(f"?{name}" for name in names) + ") { (" + terms + ") }"
+    terms = {name: str(to_oxigraph(bindings[name])) for name in names}
     clauses = _where_clauses(text)
     if not clauses:
         raise ValueError("the query has no WHERE clause to bind parameters in")
     used = re.compile(r"[?$](?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])")
-    chosen = [opening for opening, own_text in clauses if used.search(own_text)] or [clauses[0][0]]
-    for opening in sorted(chosen, reverse=True):
-        text = text[:opening] + "\n  " + block + "\n" + text[opening:]
+    chosen = [clause for clause in clauses if used.search(clause.own)] or [clauses[0]]
+    for clause in sorted(chosen, key=lambda c: c.opening, reverse=True):
+        named = set(names) if clause is clauses[0] else {m.group()[1:] for m in used.finditer(clause.scope)}
+        here = [name for name in names if name in named]
+        block = ("VALUES (" + " ".join(f"?{name}" for name in here) + ") { ("
+                 + " ".join(terms[name] for name in here) + ") }")
+        text = text[:clause.opening] + "\n  " + block + "\n" + text[clause.opening:]
     return text
 
 
@@ -284,10 +290,19 @@ def _code_mask(text: str) -> bytearray:
 _IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 
 
+class _Clause(NamedTuple):
+    opening: int  # offset just after the clause's ``{``
+    own: str  # its own code: comments, strings, IRIs and nested WHERE clauses blanked
+    scope: str  # its own code, with its query's projection before it and modifiers after it
+
+
+_QUERY_FORM = re.compile(r"\b(?:SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=512)
-def _where_clauses(text: str) -> tuple[tuple[int, str], ...]:
-    """Each WHERE clause as (offset just after its ``{``, its own code: comments, strings, IRIs and
-    nested WHERE clauses blanked). Cached: named queries are a few dozen fixed texts."""
+def _where_clauses(text: str) -> tuple[_Clause, ...]:
+    """Each WHERE clause, in the order of the text (the outermost first). Cached: named queries are a
+    few dozen fixed texts."""
     mask = _code_mask(text)
     spans = []
     for match in _WHERE_OPEN.finditer(text):
@@ -298,16 +313,29 @@ def _where_clauses(text: str) -> tuple[tuple[int, str], ...]:
             if mask[at]:
                 depth += {"{": 1, "}": -1}.get(text[at], 0)
             at += 1
-        spans.append((match.end(), at))
+        spans.append((match.start(), match.end(), at))
     code = "".join(char if keep else " " for char, keep in zip(text, mask))
     clauses = []
-    for opening, close in spans:
+    for keyword, opening, close in spans:
         own = list(code[opening:close])
-        for inner_open, inner_close in spans:
+        for _, inner_open, inner_close in spans:
             if opening < inner_open and inner_close <= close:
                 own[inner_open - opening:inner_close - opening] = " " * (inner_close - inner_open)
-        clauses.append((opening, "".join(own)))
+        forms = list(_QUERY_FORM.finditer(code, 0, keyword))
+        head = code[forms[-1].start() if forms else keyword:keyword]
+        clauses.append(_Clause(opening, "".join(own), head + "".join(own) + code[close:_group_end(code, close)]))
     return tuple(clauses)
+
+
+def _group_end(code: str, at: int) -> int:
+    """Where the group that ``at`` lies in closes (its ``}``), or the end of the text: after a
+    sub-SELECT's WHERE clause, the end of its modifiers (GROUP BY, HAVING, ORDER BY, LIMIT)."""
+    depth = 0
+    for offset in range(at, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[offset], 0)
+        if depth < 0:
+            return offset
+    return len(code)
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -83,3 +83,32 @@ def test_a_country_list_binds_the_list_and_its_first_code():
 def test_the_pair_type_needs_two_different_countries(value):
     with pytest.raises(QueryError, match="countries needs"):
         bind(get("regime-between"), {"countries": value})
+
+
+TWO = {"country": Literal("BLR"), "on": Literal("2020-01-01")}
+
+
+def test_a_sub_select_binds_only_the_parameters_it_names():
+    text = """SELECT * WHERE {
+  ?x <p> ?country .
+  { SELECT ?y WHERE { ?y <q> ?on } }
+}"""
+    bound = with_values(text, TWO)
+    outer, inner = bound.split("SELECT ?y WHERE {")
+    assert 'VALUES (?country ?on) { ("BLR" "2020-01-01") }' in outer
+    assert 'VALUES (?on) { ("2020-01-01") }' in inner
+
+
+def test_a_sub_select_binds_what_its_projection_and_modifiers_name():
+    text = """SELECT * WHERE {
+  { SELECT ?y ?country WHERE { ?y <q> ?on } GROUP BY ?y ?country HAVING(STRLEN(?country) = 3) }
+}"""
+    inner = with_values(text, TWO).split("SELECT ?y ?country WHERE {")[1]
+    assert inner.lstrip().startswith('VALUES (?country ?on) { ("BLR" "2020-01-01") }')
+
+
+def test_the_outermost_clause_binds_every_parameter():
+    bound = with_values("SELECT ?country ?on WHERE { ?s <p> ?on }", TWO)
+    assert 'VALUES (?country ?on) { ("BLR" "2020-01-01") }' in bound
+    solution = next(iter(ox.Store().query(bound.replace("?s <p> ?on", ""))))
+    assert str(solution["country"]) == '"BLR"'
