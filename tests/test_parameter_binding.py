@@ -101,10 +101,15 @@ def test_a_sub_select_binds_only_the_parameters_it_names():
 
 def test_a_sub_select_binds_what_its_projection_and_modifiers_name():
     text = """SELECT * WHERE {
-  { SELECT ?y ?country WHERE { ?y <q> ?on } GROUP BY ?y ?country HAVING(STRLEN(?country) = 3) }
+  { SELECT ?y ?country WHERE { ?y <http://example.org/q> ?on } }
+  { SELECT ?z WHERE { ?z <http://example.org/r> ?on } GROUP BY ?z HAVING(COUNT(?z) > STRLEN(?country)) }
 }"""
-    inner = with_values(text, TWO).split("SELECT ?y ?country WHERE {")[1]
-    assert inner.lstrip().startswith('VALUES (?country ?on) { ("BLR" "2020-01-01") }')
+    bound = with_values(text, TWO)
+    projected = bound.split("SELECT ?y ?country WHERE {")[1].split("SELECT ?z WHERE {")[0]
+    modified = bound.split("SELECT ?z WHERE {")[1]
+    assert projected.lstrip().startswith('VALUES (?country ?on) { ("BLR" "2020-01-01") }')
+    assert modified.lstrip().startswith('VALUES (?country ?on) { ("BLR" "2020-01-01") }')
+    ox.Store().query(bound)  # still valid SPARQL
 
 
 def test_the_outermost_clause_binds_every_parameter():
