@@ -1,4 +1,6 @@
-"""Stage 2: validated records -> one rdflib Dataset with a named graph per source."""
+"""Stage 3 of the build (graph/build.py, "assemble"): validated records -> one rdflib Dataset with a named
+graph per source.
+"""
 
 from __future__ import annotations
 

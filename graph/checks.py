@@ -1,4 +1,4 @@
-"""Stage 3: checks the graph must pass before it is served.
+"""Stage 5 of the build (graph/build.py, "check"): checks the graph must pass before it is served.
 
 Both run on the curated rdflib dataset plus the first figures of every
 statistical table:

@@ -1,4 +1,5 @@
-"""Stage 5: where sources disagree, found once per build and published as data.
+"""Stages 6-7 of the build (graph/build.py: "figures", "compare"): where sources disagree, found once per
+build and published as data.
 
 Comparing every figure with every other one is a whole-graph self-join: on the
 1.5-million-triple graph no SPARQL engine here answers it in interactive time

@@ -1,4 +1,5 @@
-"""Stage 4: the consolidated layer, one statement per instrument, per party of an instrument and per membership.
+"""Stage 4 of the build (graph/build.py, "consolidate"): the consolidated layer, one statement per
+instrument, per party of an instrument and per membership.
 
 Every source keeps its own records in its own named graph: an instrument record
 (``mrkg:InstrumentRecord``: title, dates of the instrument as a whole), a participation record

@@ -1,4 +1,5 @@
-"""Stage 6: the table of disagreements between figures, written beside each discrepancy.
+"""Stage 8 of the build (graph/build.py, "tabulate"): the table of disagreements between figures, written
+beside each discrepancy.
 
 ``source-discrepancies`` answers one row per discrepancy. Read from the records a discrepancy
 links (two figures, their periods, units and documents, and for "between" the figure at the other

@@ -1,4 +1,5 @@
-"""Stage "rank": a place's partner countries ranked per measure, year, source and document.
+"""Stage 9 of the build (graph/build.py, "rank"): a place's partner countries ranked per measure, year,
+source and document.
 
 ``top-partners`` ranks the partners of one country for one measure and year, ``group-total`` adds up
 some of them, and ``partner-years`` counts them per measure and source. Each had to start from all of
