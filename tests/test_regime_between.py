@@ -86,3 +86,13 @@ def test_latest_migrant_stock_per_source_both_ways(full_store, rus_tjk_2024):
 def test_every_row_cites_its_source(rus_tjk_2024):
     assert rus_tjk_2024 and all(row["source"] for row in rus_tjk_2024)
     assert {row["aspect"] for row in rus_tjk_2024} == {"agreement", "labour agreement", "visa", "migrant stock"}
+
+
+def test_a_labour_agreement_not_yet_in_force_is_listed_any_other_is_not(full_store):
+    rows = _rows(full_store, countries="RUS,TJK", on="2010-01-01")
+    labour = {(row["country"], row["item"]): row["label"] for row in _of(rows, "labour agreement")}
+    assert set(labour) == {("RUS", "bla-1222"), ("RUS", "bla-1223"), ("TJK", "bla-1222"), ("TJK", "bla-1223")}
+    assert labour[("RUS", "bla-1223")].endswith("(entry into force; on the date: not in force)")
+    assert labour[("RUS", "bla-1222")].endswith("(entry into force; on the date: in force)")
+    # huggo-cmmnis-2011o binds both from 2011 (it is listed in 2024): not an agreement of 2010.
+    assert {row["item"] for row in _of(rows, "agreement")} == RUS_TJK_AGREEMENTS - {"huggo-cmmnis-2011o"}
