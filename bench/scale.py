@@ -39,7 +39,7 @@ RECORD_KINDS = ("instrument", "instrument-record", "participation", "membership"
 #: (a test keeps it so: a new kind must be classified here).
 REFERENCE_KINDS = ("country", "area", "organisation", "dataset", "measure", "unit", "statistical-source",
                    "document", "period", "region", "scheme", "bla-provision-code", "rights", "citizenship-mode",
-                   "concept-scheme")
+                   "concept-scheme", "corridor")
 
 _IRI_MARK = b"\x00"
 _BNODE_MARK = b"\x01"

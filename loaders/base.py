@@ -11,6 +11,7 @@ queries over the union of graphs do not see them once per document.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, Iterator, TypeVar
 
@@ -120,3 +121,20 @@ def period_triples(period) -> Iterator[tuple]:
     yield node, RDFS.label, Literal(period.label), shared
     yield node, MRKG.periodStart, Literal(period.start.isoformat(), datatype=XSD.date), shared
     yield node, MRKG.periodEnd, Literal(period.end.isoformat(), datatype=XSD.date), shared
+
+
+def corridor_triples(origin: str, destination: str) -> Iterator[tuple]:
+    """A corridor (the pair an observation with an origin and a destination is about), as quads in the
+    reference graph: the same pair serves many sources."""
+    node = iris.corridor(origin, destination)
+    shared = iris.REFERENCE_GRAPH
+    yield node, RDF.type, MRKG.Corridor, shared
+    yield node, RDFS.label, Literal(f"{origin} to {destination}"), shared
+    yield node, MRKG.corridorOrigin, iris.place(origin), shared
+    yield node, MRKG.corridorDestination, iris.place(destination), shared
+
+
+@lru_cache(maxsize=None)
+def corridor_nquads(origin: str, destination: str) -> tuple[str, ...]:
+    """``corridor_triples`` as N-Quads lines (without their newline), for the loaders that write text."""
+    return tuple(" ".join(term.n3() for term in quad) + " ." for quad in corridor_triples(origin, destination))

@@ -18,7 +18,8 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from mrkg.loaders.base import Located, cite, curated_files, display, document_graph, period_triples
+from mrkg.loaders.base import (Located, cite, corridor_triples, curated_files, display, document_graph,
+                               period_triples)
 from mrkg.loaders.numbers import NumberError, parse_decimal
 from mrkg.loaders.registry import Registry
 from mrkg.loaders.strict import Problems, read_csv, validate
@@ -170,6 +171,9 @@ def triples(located: Located[ObservationRecord]) -> Iterator[tuple]:
         yield node, MRKG.origin, iris.place(o.origin)
     if o.destination:
         yield node, MRKG.destination, iris.place(o.destination)
+    if o.origin and o.destination:
+        yield node, MRKG.corridor, iris.corridor(o.origin, o.destination)
+        yield from corridor_triples(o.origin, o.destination)
     if o.area:
         yield node, SDMX_DIMENSION.refArea, iris.place(o.area)
     if o.instrument:

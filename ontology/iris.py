@@ -22,6 +22,8 @@ KINDS = (
     "scheme", "bla-provision-code", "coded-provision", "rights",
     # GLOBALCIT citizenship law (loaders/datasets/citizenship_law.py)
     "citizenship-provision", "citizenship-mode", "concept-scheme",
+    # an origin and a destination as one node, named by the observations about the pair
+    "corridor",
 )
 
 
@@ -42,6 +44,11 @@ def country(code: str) -> URIRef:
 def place(code: str) -> URIRef:
     """A country (ISO alpha-3, upper case) or an area aggregate (lowercase id)."""
     return entity("country", code) if code.isupper() else entity("area", code)
+
+
+def corridor(origin: str, destination: str) -> URIRef:
+    """The corridor from one place to another (codes as ``place`` takes them; a place id holds no slash)."""
+    return entity("corridor", origin, destination)
 
 
 def organisation(identifier: str) -> URIRef:

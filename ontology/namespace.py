@@ -65,6 +65,7 @@ class MRKG(DefinedNamespace):
     ConsolidatedMembership: URIRef
     ConsolidatedParticipation: URIRef
     Convention: URIRef
+    Corridor: URIRef
     Country: URIRef
     Decision: URIRef
     Declaration: URIRef
@@ -179,6 +180,9 @@ class MRKG(DefinedNamespace):
     consentLatest: URIRef
     consentType: URIRef
     consentTypes: URIRef
+    corridor: URIRef
+    corridorDestination: URIRef
+    corridorOrigin: URIRef
     curatedRecord: URIRef
     dateProperty: URIRef
     delayDays: URIRef

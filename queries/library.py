@@ -27,7 +27,12 @@ from it rather than test every candidate with CONTAINS. A pair (two different
 countries) binds the same and ``?name_second``, the other code. Each of these
 codes also comes as its country's IRI (``?name_firstIri``, ``?name_secondIri``):
 a pattern on a term known before evaluation is one Oxigraph's planner starts
-from, where a term found by a lookup of the code is not.
+from, where a term found by a lookup of the code is not. A pair also binds its
+corridors (``?name_forward``, first to second, and ``?name_backward``): the
+observations of a pair name their corridor, so its figures are one lookup. A
+query whose header says ``# corridor: origin destination`` gets ``?corridor``
+bound to the corridor from its ``origin`` parameter's place to its
+``destination``'s (both required place or country parameters).
 A named query projects its parameter variables; ``run_named`` keeps just the
 header's ``columns``.
 """
@@ -90,6 +95,7 @@ class NamedQuery:
     notes: tuple[str, ...] = field(default=())
     limit: "Limit | None" = None
     examples: tuple[dict[str, str], ...] = field(default=())
+    corridor: tuple[str, str] | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -114,7 +120,7 @@ def parse_header(path: Path) -> NamedQuery:
                 break
             continue
         key, sep, value = line[1:].strip().partition(":")
-        if sep and key.strip() in {"title", "question", "param", "columns", "note", "limit", "example"}:
+        if sep and key.strip() in {"title", "question", "param", "columns", "note", "limit", "example", "corridor"}:
             fields.setdefault(key.strip(), []).append(value.strip())
         elif fields.get("note") and line[1:].strip():
             fields["note"][-1] += " " + line[1:].strip()
@@ -136,8 +142,16 @@ def parse_header(path: Path) -> NamedQuery:
             raise ValueError(f"{path}: bad limit line {fields['limit'][0]!r}; expected 'param default [col,col]'")
         limit = Limit(bits[0], int(bits[1]), tuple(bits[2].split(",")) if len(bits) == 3 else ())
     examples = tuple(_parse_example(path, spec) for spec in fields.get("example", []))
+    corridor = None
+    if "corridor" in fields:
+        bits = tuple(fields["corridor"][0].split())
+        places = {p.name for p in params if p.type in ("place", "country") and p.required}
+        if len(bits) != 2 or not set(bits) <= places:
+            raise ValueError(f"{path}: bad corridor line {fields['corridor'][0]!r}; expected 'origin destination', "
+                             "two required place or country parameters")
+        corridor = bits
     return NamedQuery(path.stem, fields["title"][0], fields["question"][0], tuple(params), columns, text, path,
-                      tuple(fields.get("note", [])), limit=limit, examples=examples)
+                      tuple(fields.get("note", [])), limit=limit, examples=examples, corridor=corridor)
 
 
 def _parse_example(path: Path, spec: str) -> dict[str, str]:
@@ -329,6 +343,12 @@ def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None
                                      f"(e.g. RUS,TJK); got {raw!r}")
                 bindings[f"{param.name}_second"] = Literal(codes[1])
                 bindings[f"{param.name}_secondIri"] = iris.country(codes[1])
+                # The pair's corridors both ways: the figures and visa requirements of the pair in one lookup.
+                bindings[f"{param.name}_forward"] = iris.corridor(codes[0], codes[1])
+                bindings[f"{param.name}_backward"] = iris.corridor(codes[1], codes[0])
         else:
             bindings[param.name] = BINDERS[param.type](raw)
+    if query.corridor:
+        origin, destination = (str(bindings[name]).rsplit("/", 1)[1] for name in query.corridor)
+        bindings["corridor"] = iris.corridor(origin, destination)
     return bindings

@@ -1,5 +1,5 @@
 """Where the VALUES block of a named query's parameters goes (queries.execute.with_values), and
-the pair parameter type: one block per WHERE clause that uses a parameter, none in a clause that
+the pair parameter type and the corridor a header names: one block per WHERE clause that uses a parameter, none in a clause that
 only wraps sub-SELECTs, braces in comments, strings and IRIs ignored."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from mrkg.queries.execute import with_values
-from mrkg.queries.library import QueryError, bind, get
+from mrkg.queries.library import QueryError, bind, get, parse_header
 
 BINDINGS = {"country": Literal("BLR")}
 BLOCK = 'VALUES (?country) { ("BLR") }'
@@ -69,6 +69,8 @@ def test_the_pair_type_binds_the_list_and_both_codes_in_order():
     assert (bindings["countries_first"], bindings["countries_second"]) == (Literal("RUS"), Literal("TJK"))
     assert (bindings["countries_firstIri"], bindings["countries_secondIri"]) == (
         URIRef("https://w3id.org/mrkg/id/country/RUS"), URIRef("https://w3id.org/mrkg/id/country/TJK"))
+    assert (bindings["countries_forward"], bindings["countries_backward"]) == (
+        URIRef("https://w3id.org/mrkg/id/corridor/RUS/TJK"), URIRef("https://w3id.org/mrkg/id/corridor/TJK/RUS"))
 
 
 def test_a_country_list_binds_the_list_and_its_first_code():
@@ -76,7 +78,7 @@ def test_a_country_list_binds_the_list_and_its_first_code():
     assert bindings["countries"] == Literal(" BLR KAZ UKR ")
     assert bindings["countries_first"] == Literal("BLR") and "countries_second" not in bindings
     assert bindings["countries_firstIri"] == URIRef("https://w3id.org/mrkg/id/country/BLR")
-    assert "countries_secondIri" not in bindings
+    assert "countries_secondIri" not in bindings and "countries_forward" not in bindings
 
 
 @pytest.mark.parametrize("value", ["RUS", "RUS,RUS", "RUS,TJK,KAZ", ","])
@@ -117,3 +119,21 @@ def test_the_outermost_clause_binds_every_parameter():
     assert 'VALUES (?country ?on) { ("BLR" "2020-01-01") }' in bound
     solution = next(iter(ox.Store().query(bound.replace("?s <p> ?on", ""))))
     assert str(solution["country"]) == '"BLR"'
+
+
+def test_a_corridor_header_binds_the_corridor_of_its_two_places():
+    bindings = bind(get("stock"), {"origin": "world", "destination": "kaz"})
+    assert bindings["corridor"] == URIRef("https://w3id.org/mrkg/id/corridor/world/KAZ")
+    visa = bind(get("visa-requirement"), {"passport": "kosovo", "destination": "RUS"})
+    assert visa["corridor"] == URIRef("https://w3id.org/mrkg/id/corridor/kosovo/RUS")
+    assert "corridor" not in bind(get("flows"), {"origin": "RUS", "destination": "BLR"})
+
+
+@pytest.mark.parametrize("line", ["origin", "origin year", "origin destination year", "destination nowhere"])
+def test_a_corridor_line_names_two_required_places(tmp_path, line):
+    path = tmp_path / "q.rq"
+    path.write_text("# title: t\n# question: q\n# param: origin place required -- o\n"
+                    "# param: destination place required -- d\n# param: year year optional -- y\n"
+                    f"# columns: a\n# corridor: {line}\nSELECT ?a WHERE {{ ?a ?b ?c }}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad corridor line"):
+        parse_header(path)

@@ -21,6 +21,7 @@ from mrkg.graph import consolidate
 from mrkg.graph.assemble import to_dataset
 from mrkg.graph.checks import check_shapes, run_violation_queries, union_graph, violation_queries
 from mrkg.loaders import read_sources
+from mrkg.loaders.base import corridor_triples
 from mrkg.ontology import iris
 from mrkg.ontology.namespace import MRKG, SDMX_ATTRIBUTE, ORG, SCHEMA, SDMX_MEASURE, TIME
 
@@ -261,6 +262,26 @@ def _visa_days_on_arrival(g: Graph) -> URIRef:
     return VISA_OBSERVATION
 
 
+def _corridor_missing(g: Graph) -> URIRef:
+    row = pick(g, "?o mrkg:origin ?from ; mrkg:destination ?to ; mrkg:corridor ?c .")
+    g.remove((row["o"], MRKG.corridor, None))  # the pair's figure no longer found from its corridor
+    return row["o"]
+
+
+def _visa_corridor_reversed(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)  # VISA_OBSERVATION: a Russian passport entering Egypt
+    for triple in corridor_triples("EGY", "RUS"):
+        g.add(triple[:3])
+    replace(g, VISA_OBSERVATION, MRKG.corridor, iris.corridor("EGY", "RUS"))  # the other direction's corridor
+    return VISA_OBSERVATION
+
+
+def _shape_corridor(g: Graph) -> URIRef:
+    row = pick(g, "?c a mrkg:Corridor .")
+    g.remove((row["c"], MRKG.corridorDestination, None))
+    return row["c"]
+
+
 def _shape_visa_requirement(g: Graph) -> URIRef:
     _add_visa_excerpt(g)
     g.remove((VISA_OBSERVATION, MRKG.visaRequirement, None))
@@ -298,6 +319,8 @@ VIOLATION_CASES = [
     Case("citizenship-provision-violation", "provision-without-mode", _provision_without_mode, "provision"),
     Case("citizenship-provision-violation", "day-in-force-not-in-its-year", _provision_day_not_its_year, "provision"),
     Case("visa-requirement-violation", "days-on-a-visa-on-arrival", _visa_days_on_arrival, "observation"),
+    Case("corridor-violation", "flow-without-its-corridor", _corridor_missing, "observation"),
+    Case("corridor-violation", "visa-requirement-on-the-reversed-corridor", _visa_corridor_reversed, "observation"),
 ]
 
 
@@ -456,6 +479,7 @@ SHAPE_CASES = {
     "DateOrRange": _shape_partial_date,
     "Membership": _shape_membership,
     "Observation": _shape_observation,
+    "Corridor": _shape_corridor,
     "Country": _shape_country,
     "SourceDocument": _shape_source_document,
     "Labelled": _shape_labelled,

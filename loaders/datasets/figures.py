@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, NamedTuple
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
+from mrkg.loaders.base import corridor_nquads
 from mrkg.loaders.numbers import BOUNDS, NumberError, from_cell, parse_decimal
 from mrkg.loaders.place_names import PlaceNames
 from mrkg.loaders.strict import MalformedCsv, Problems, csv_rows, read_text
@@ -126,6 +127,7 @@ _P = {name: _iri(term) for name, term in {
     "value": SDMX_MEASURE.obsValue, "unit": SDMX_ATTRIBUTE.unitMeasure,
     "source": MRKG.statisticalSource, "document": DCTERMS.source, "locator": MRKG.locator,
     "label": RDFS.label, "start": MRKG.periodStart, "end": MRKG.periodEnd, "structure": QB.structure,
+    "corridor": MRKG.corridor,
 }.items()}
 _OBSERVATION = _iri(QB.Observation)
 _DECIMAL = ox.NamedNode(str(XSD.decimal))
@@ -139,6 +141,18 @@ def _literal(text: str, datatype=None) -> str:
 @lru_cache(maxsize=None)
 def _place(code: str) -> str:
     return _iri(iris.place(code))
+
+
+@lru_cache(maxsize=None)
+def _corridor(origin: str, destination: str) -> str:
+    return _iri(iris.corridor(origin, destination))
+
+
+def corridors(figures: Iterable[Figure]) -> list[str]:
+    """The reference graph's lines for the corridors of ``figures`` (those with an origin and a
+    destination), each corridor once."""
+    pairs = {(f.origin, f.destination) for f in figures if f.area is None}
+    return [line for pair in sorted(pairs) for line in corridor_nquads(*pair)]
 
 
 def _escaped(text: str) -> str:
@@ -161,10 +175,15 @@ def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, 
     lines = _TableLines(table_id, stem, publisher, title)
     yield from lines.dataset()
     years: set[int] = set()
+    pairs: set[tuple[str, str]] = set()
     for figure in figures:
         years.add(figure.year)
+        if figure.area is None:
+            pairs.add((figure.origin, figure.destination))
         yield from lines.figure(figure)
     yield from lines.periods(years)
+    for pair in sorted(pairs):
+        yield from corridor_nquads(*pair)
 
 
 def sorted_nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str,
@@ -182,7 +201,8 @@ def sorted_blocks(figures: Iterable[Figure], table_id: str, stem: str, publisher
     so ordering the figures by IRI orders their lines; figures sharing an IRI are merged."""
     lines = _TableLines(table_id, stem, publisher, title)
     figures = list(figures)
-    fixed = by_subject(sorted(set(lines.dataset()) | set(lines.periods({figure.year for figure in figures}))))
+    fixed = by_subject(sorted(set(lines.dataset()) | set(lines.periods({figure.year for figure in figures}))
+                              | set(corridors(figures))))
     keyed = sorted((lines.node(figure) + " ", index) for index, figure in enumerate(figures))
 
     def in_order() -> Iterator[tuple[str, list[str]]]:
@@ -242,6 +262,7 @@ class _TableLines:
         if f.area is None:
             lines.append(f"{node} {_P['origin']} {_place(f.origin)}{tail}")
             lines.append(f"{node} {_P['destination']} {_place(f.destination)}{tail}")
+            lines.append(f"{node} {_P['corridor']} {_corridor(f.origin, f.destination)}{tail}")
         else:
             lines.append(f"{node} {_P['area']} {_place(f.area)}{tail}")
         lines.append(f'{node} {_P["value"]} "{f.value}"{self.decimal}{tail}')

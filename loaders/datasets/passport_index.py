@@ -44,6 +44,7 @@ from typing import Iterator, NamedTuple
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from mrkg.loaders.base import corridor_nquads
 from mrkg.loaders.datasets.figures import TableReport, by_subject, csv_table_rows
 from mrkg.loaders.treaty_tables import POST_SOVIET
 from mrkg.ontology import iris
@@ -242,6 +243,7 @@ def _iri(node) -> str:
 _TAIL = f" {_iri(GRAPH)} ."
 _P = {name: _iri(term) for name, term in {
     "type": RDF.type, "dataSet": QB.dataSet, "passport": MRKG.passportState, "destination": MRKG.visaDestination,
+    "corridor": MRKG.corridor,
     "date": MRKG.scrapeDate, "requirement": MRKG.visaRequirement, "days": MRKG.visaFreeDays,
     "printed": MRKG.sourceValue, "note": SKOS.editorialNote, "document": DCTERMS.source, "locator": MRKG.locator,
     "source": MRKG.statisticalSource, "label": RDFS.label, "structure": QB.structure, "partOf": DCTERMS.isPartOf,
@@ -281,6 +283,7 @@ def nquads(requirements_read: list[Requirement], stem: str) -> Iterator[str]:
     date_type = ox.NamedNode(str(XSD.date))
     integer_type = ox.NamedNode(str(XSD.integer))
     slices: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
     for r in requirements_read:
         node = f"<{observation_iri(r)}>"
         for suffix in constant:
@@ -293,6 +296,10 @@ def nquads(requirements_read: list[Requirement], stem: str) -> Iterator[str]:
             yield f"{slice_node} {_P['observation']} {node}{_TAIL}"
         yield f"{node} {_P['passport']} {_iri(iris.place(r.passport))}{_TAIL}"
         yield f"{node} {_P['destination']} {_iri(iris.place(r.destination))}{_TAIL}"
+        yield f"{node} {_P['corridor']} {_iri(iris.corridor(r.passport, r.destination))}{_TAIL}"
+        if (r.passport, r.destination) not in pairs:
+            pairs.add((r.passport, r.destination))
+            yield from corridor_nquads(r.passport, r.destination)
         yield f"{node} {_P['date']} {ox.Literal(r.scraped.isoformat(), datatype=date_type)}{_TAIL}"
         yield f"{node} {_P['requirement']} {concepts[r.requirement]}{_TAIL}"
         yield f"{node} {_P['printed']} {ox.Literal(r.printed)}{_TAIL}"
