@@ -170,20 +170,18 @@ def observation_path(table_id: str, figure: Figure) -> str:
 
 def nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str, title: str) -> Iterator[str]:
     """N-Quads lines (without their newline) for a table's figures, in the document's named graph;
-    the years' reference periods go to the reference graph. Lines are formatted directly (values
-    are validated numerals, the rest IRIs from iris.py), which keeps 1.5 million lines to seconds."""
+    the years' reference periods and the figures' corridors go to the reference graph. Lines are
+    formatted directly (values are validated numerals, the rest IRIs from iris.py), which keeps 1.5
+    million lines to seconds."""
     lines = _TableLines(table_id, stem, publisher, title)
     yield from lines.dataset()
+    figures = list(figures)
     years: set[int] = set()
-    pairs: set[tuple[str, str]] = set()
     for figure in figures:
         years.add(figure.year)
-        if figure.area is None:
-            pairs.add((figure.origin, figure.destination))
         yield from lines.figure(figure)
     yield from lines.periods(years)
-    for pair in sorted(pairs):
-        yield from corridor_nquads(*pair)
+    yield from corridors(figures)
 
 
 def sorted_nquads(figures: Iterable[Figure], table_id: str, stem: str, publisher: str,
