@@ -314,7 +314,9 @@ class MRKG(DefinedNamespace):
     VisaRequired: URIRef
     VisaRequirement: URIRef
     VisaRequirementObservation: URIRef
+    destinationSnapshotSliceKey: URIRef
     nextScrapeDate: URIRef
+    passportSnapshotSliceKey: URIRef
     passportState: URIRef
     scrapeDate: URIRef
     sourceValue: URIRef

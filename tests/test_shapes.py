@@ -23,7 +23,7 @@ from mrkg.graph.checks import check_shapes, run_violation_queries, union_graph, 
 from mrkg.loaders import read_sources
 from mrkg.loaders.base import corridor_triples
 from mrkg.ontology import iris
-from mrkg.ontology.namespace import MRKG, SDMX_ATTRIBUTE, ORG, SCHEMA, SDMX_MEASURE, TIME
+from mrkg.ontology.namespace import MRKG, ORG, QB, SCHEMA, SDMX_ATTRIBUTE, SDMX_MEASURE, TIME
 
 # (XSD itself is not a module attribute: pytest's collection probes module attributes, and
 # rdflib's XSD namespace warns about every unknown name it is asked for.)
@@ -276,6 +276,33 @@ def _visa_corridor_reversed(g: Graph) -> URIRef:
     return VISA_OBSERVATION
 
 
+VISA_SLICE = URIRef("https://w3id.org/mrkg/id/dataset/passport-index-visa/slice/passport/RUS/2020-02-07")
+
+
+def _slice_without_key(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.remove((VISA_SLICE, QB.sliceStructure, None))  # the visa queries find a passport's slices by key
+    return VISA_SLICE
+
+
+def _slice_without_its_date(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.remove((VISA_SLICE, MRKG.scrapeDate, None))  # a dimension of its key
+    return VISA_SLICE
+
+
+def _slice_key_fixing_a_measure(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.add((MRKG.passportSnapshotSliceKey, QB.componentProperty, MRKG.visaFreeDays))  # a measure, not a dimension
+    return MRKG.passportSnapshotSliceKey
+
+
+def _shape_slice(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    g.add((VISA_SLICE, QB.sliceStructure, MRKG.destinationSnapshotSliceKey))  # a second key
+    return VISA_SLICE
+
+
 def _shape_corridor(g: Graph) -> URIRef:
     row = pick(g, "?c a mrkg:Corridor .")
     g.remove((row["c"], MRKG.corridorDestination, None))
@@ -321,6 +348,9 @@ VIOLATION_CASES = [
     Case("visa-requirement-violation", "days-on-a-visa-on-arrival", _visa_days_on_arrival, "observation"),
     Case("corridor-violation", "flow-without-its-corridor", _corridor_missing, "observation"),
     Case("corridor-violation", "visa-requirement-on-the-reversed-corridor", _visa_corridor_reversed, "observation"),
+    Case("slice-violation", "slice-without-its-key", _slice_without_key, "resource"),
+    Case("slice-violation", "slice-without-its-scrape-date", _slice_without_its_date, "resource"),
+    Case("slice-violation", "slice-key-fixing-a-measure", _slice_key_fixing_a_measure, "resource"),
 ]
 
 
@@ -480,6 +510,7 @@ SHAPE_CASES = {
     "Membership": _shape_membership,
     "Observation": _shape_observation,
     "Corridor": _shape_corridor,
+    "Slice": _shape_slice,
     "Country": _shape_country,
     "SourceDocument": _shape_source_document,
     "Labelled": _shape_labelled,

@@ -222,7 +222,8 @@ def observation_iri(requirement: Requirement) -> str:
 def slice_iri(dimension: str, place: str, scraped: dt.date) -> str:
     """The qb:Slice of one snapshot's requirements with a fixed passport state (``dimension``
     "passport") or destination ("destination"): the queries go from a country to its ~200
-    observations of one snapshot through it, instead of filtering all eight snapshots."""
+    observations of one snapshot through it, instead of filtering all eight snapshots. Its key is
+    ``SLICE_KEYS[dimension]``."""
     return str(iris.entity("dataset", ID, "slice", dimension, place, scraped.isoformat()))
 
 
@@ -230,6 +231,7 @@ def _slice_nquads(node: str, dimension: str, place: str, scraped: dt.date, datas
                   document: str) -> Iterator[str]:
     date = ox.Literal(scraped.isoformat(), datatype=ox.NamedNode(str(XSD.date)))
     yield f"{node} {_P['type']} {_iri(QB.Slice)}{_TAIL}"
+    yield f"{node} {_P['sliceStructure']} {_iri(SLICE_KEYS[dimension])}{_TAIL}"
     yield f"{dataset} {_P['slice']} {node}{_TAIL}"
     yield f"{node} {_P[dimension]} {_iri(iris.place(place))}{_TAIL}"
     yield f"{node} {_P['date']} {date}{_TAIL}"
@@ -248,7 +250,9 @@ _P = {name: _iri(term) for name, term in {
     "printed": MRKG.sourceValue, "note": SKOS.editorialNote, "document": DCTERMS.source, "locator": MRKG.locator,
     "source": MRKG.statisticalSource, "label": RDFS.label, "structure": QB.structure, "partOf": DCTERMS.isPartOf,
     "slice": QB.slice, "next": MRKG.nextScrapeDate, "observation": QB.observation,
+    "sliceStructure": QB.sliceStructure,
 }.items()}
+SLICE_KEYS = {"passport": MRKG.passportSnapshotSliceKey, "destination": MRKG.destinationSnapshotSliceKey}
 
 
 def dataset_nquads() -> Iterator[str]:
