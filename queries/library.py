@@ -33,6 +33,12 @@ observations of a pair name their corridor, so its figures are one lookup. A
 query whose header says ``# corridor: origin destination`` gets ``?corridor``
 bound to the corridor from its ``origin`` parameter's place to its
 ``destination``'s (both required place or country parameters).
+An optional parameter that is given also binds ``?NAME_given`` to true, and
+nothing when it is not: a part of a query that only applies when it is given
+starts with ``FILTER(?NAME_given)``, which without it is false before any
+pattern is read (Oxigraph skips the part), where a test of the parameter
+itself is made for every row. A binding the query text does not name is not
+sent to Oxigraph (``execute.with_values``).
 A named query projects its parameter variables; ``run_named`` keeps just the
 header's ``columns``.
 """
@@ -348,6 +354,8 @@ def bind(query: NamedQuery, values: dict[str, str], today: dt.date | None = None
                 bindings[f"{param.name}_backward"] = iris.corridor(codes[1], codes[0])
         else:
             bindings[param.name] = BINDERS[param.type](raw)
+        if not param.required:
+            bindings[f"{param.name}_given"] = Literal(True)
     if query.corridor:
         origin, destination = (str(bindings[name]).rsplit("/", 1)[1] for name in query.corridor)
         bindings["corridor"] = iris.corridor(origin, destination)
