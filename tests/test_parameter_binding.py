@@ -75,7 +75,7 @@ def test_a_given_optional_parameter_binds_its_given_flag():
     assert "origin_given" not in bind(get("stock"), {"origin": "RUS", "destination": "TJK"})  # required
 
 
-def test_a_part_for_a_given_parameter_costs_nothing_without_it():
+def test_a_part_for_a_given_parameter_is_empty_without_it_and_applies_with_it():
     # Oxigraph reads no pattern of a group whose FILTER names only variables nothing binds: the part
     # of instruments.rq for a country is empty without one, and the instruments are all there.
     store = ox.Store()

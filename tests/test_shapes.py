@@ -297,6 +297,24 @@ def _slice_key_fixing_a_measure(g: Graph) -> URIRef:
     return MRKG.passportSnapshotSliceKey
 
 
+def _slice_with_two_keys(g: Graph) -> URIRef:
+    _add_visa_excerpt(g)
+    # a second key, of the visa structure, whose one dimension the slice has: only the count is wrong
+    second = URIRef("https://w3id.org/mrkg/ontology-test#snapshotSliceKey")
+    g.add((second, RDF.type, QB.SliceKey))
+    g.add((second, QB.componentProperty, MRKG.scrapeDate))
+    g.add((MRKG.visaRequirementStructure, QB.sliceKey, second))
+    g.add((VISA_SLICE, QB.sliceStructure, second))
+    return VISA_SLICE
+
+
+def _slice_key_of_no_structure(g: Graph) -> URIRef:
+    stray = URIRef("https://w3id.org/mrkg/ontology-test#strayKey")  # not in the closed namespace on purpose
+    g.add((stray, RDF.type, QB.SliceKey))
+    g.add((stray, QB.componentProperty, MRKG.passportState))
+    return stray
+
+
 def _shape_slice(g: Graph) -> URIRef:
     _add_visa_excerpt(g)
     g.add((VISA_SLICE, QB.sliceStructure, MRKG.destinationSnapshotSliceKey))  # a second key
@@ -351,6 +369,8 @@ VIOLATION_CASES = [
     Case("slice-violation", "slice-without-its-key", _slice_without_key, "resource"),
     Case("slice-violation", "slice-without-its-scrape-date", _slice_without_its_date, "resource"),
     Case("slice-violation", "slice-key-fixing-a-measure", _slice_key_fixing_a_measure, "resource"),
+    Case("slice-violation", "slice-with-two-keys", _slice_with_two_keys, "resource"),
+    Case("slice-violation", "slice-key-of-no-structure", _slice_key_of_no_structure, "resource"),
 ]
 
 
